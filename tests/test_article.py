@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jb_summarize import load_article, load_seed_article, parse_article
+from jb_summarize.text import is_cjk
+
+SEED_HEADLINES = [
+    "强力推进全域美丽 打造城乡融合新标杆",
+    "聚力深化改革创新 绘就转型跨越新画卷",
+    "全力提升产业能级 打造都市经济新高地",
+    "合力攻坚城市开发 展示未来之城新形象",
+    "用力丰富民生供给 共享幸福江北新生活",
+    "江北区活力涌动奋发向前",
+]
+# (first ten, last ten) characters of each body
+SEED_BODY_ENDS = [
+    ("姚江历史文化长廊、灵", "力画卷正在不断绘就。"),
+    ("两个月前，江北区在全", "量发展和现代化治理。"),
+    ("威孚天力等8家企业获", "域跨越发展聚势添能。"),
+    ("宁波文创港入选省级双", "展示未来之城新形象。"),
+    ("民生无小事，枝叶总关", "姓的幸福感、获得感。"),
+    ("踔厉奋发踏新程，风正", "新时代里实现大跨越。"),
+]
+
+
+def test_seed_headlines_in_reading_order() -> None:
+    article = load_seed_article()
+    assert [s.headline for s in article.sections] == SEED_HEADLINES
+    assert [s.index for s in article.sections] == list(range(6))
+
+
+def test_seed_body_boundaries() -> None:
+    article = load_seed_article()
+    assert [(s.body[:10], s.body[-10:]) for s in article.sections] == SEED_BODY_ENDS
+
+
+def test_seed_furniture() -> None:
+    article = load_seed_article()
+    assert article.title == "江北区活力涌动奋发向前"
+    assert article.credits == ("供图 江北区委宣传部",)
+    assert article.captions == (
+        "宁波文创港开发建设加速推进 江北美丽乡村入画来",
+        "浙江前洋经济开发区持续提档升级做强做优",
+    )
+    for s in article.sections:
+        for furniture in (*article.captions, *article.credits):
+            assert furniture.replace(" ", "") not in s.body
+
+
+def test_seed_bodies_are_normalised() -> None:
+    article = load_seed_article()
+    bodies = "".join(s.body for s in article.sections)
+    assert "全年高新技术产业增加值达到123.9亿元" in bodies
+    assert "宁波（前洋）直播中心" in bodies
+    assert "⋯" not in bodies and "  " not in bodies
+    assert "累计完成投资178亿元，为年度计划的117%。" in bodies
+
+
+def test_seed_paragraphs_and_sentences() -> None:
+    lead = load_seed_article().sections[5]
+    assert lead.paragraphs[0] == "踔厉奋发踏新程，风正扬帆再起航。"
+    assert len(lead.paragraphs) == 5
+    assert lead.sentences[:2] == ["踔厉奋发踏新程，风正扬帆再起航。", "过去的一年，是江北很不平凡的一年。"]
+    assert "".join(lead.sentences) == "".join(lead.paragraphs)
+
+
+def test_seed_package_copy_is_the_original(shared_dir) -> None:
+    from jb_summarize.article import seed_text
+
+    original = (shared_dir / "seed" / "jiangbei-2022.txt").read_text(encoding="utf-8")
+    assert seed_text() == original
+
+
+def test_every_chinese_character_of_the_seed_is_kept_somewhere() -> None:
+    from jb_summarize.article import seed_text
+
+    article = load_seed_article()
+    kept = "".join(
+        [s.body + (s.headline or "") for s in article.sections]
+        + list(article.captions)
+        + list(article.credits)
+        + [article.title or ""] * 2
+    )
+    raw_chars = sorted(c for c in seed_text() if is_cjk(c))
+    kept_chars = sorted(c for c in kept if is_cjk(c))
+    # the lead's headline is the page title: it appears once more in `kept` than on the page.
+    for c in article.title or "":
+        kept_chars.remove(c)
+    assert kept_chars == raw_chars
+
+
+def test_headline_before_body_plain_text() -> None:
+    text = (
+        "标题一号新闻\n\n江北区今年新增就业2.5万人。全区经济增长。\n\n另一个标题\n\n宁波港吞吐量再创新高。标题很好。\n"
+    )
+    article = parse_article(text, doc_id="x")
+    assert [s.headline for s in article.sections] == ["标题一号新闻", "另一个标题"]
+    assert article.sections[0].body == "江北区今年新增就业2.5万人。全区经济增长。"
+    assert [s.id for s in article.sections] == ["x:0", "x:1"]
+
+
+def test_heading_directly_above_a_one_line_paragraph() -> None:
+    article = parse_article("江北发布新规划\n江北区今天发布了新的国土空间总体规划，涵盖未来十五年。\n")
+    assert article.sections[0].headline == "江北发布新规划"
+
+
+def test_no_headline_gives_one_section() -> None:
+    article = parse_article("江北区今年新增就业2.5万人，\n全区经济增长。第二句话。\n")
+    assert len(article.sections) == 1
+    assert article.sections[0].headline is None
+    assert article.sections[0].body == "江北区今年新增就业2.5万人，全区经济增长。第二句话。"
+
+
+def test_a_lone_short_line_is_a_section_not_lost() -> None:
+    article = parse_article("今天天气很好")
+    assert [(s.headline, s.body) for s in article.sections] == [(None, "今天天气很好")]
+
+
+def test_credit_words_are_recognised_generally() -> None:
+    text = "新闻标题在这里\n\n正文第一句。正文第二句。\n 记者 张三 摄\n"
+    article = parse_article(text)
+    assert article.credits == ("记者 张三 摄",)
+    assert "张三" not in article.sections[0].body
+
+
+def test_to_dataset_has_one_row_per_section() -> None:
+    article = load_seed_article()
+    ds = article.to_dataset()
+    assert ds.num_rows == 6
+    assert {"id", "headline", "text", "n_chars"} <= set(ds.column_names)
+    assert ds[0]["headline"] == SEED_HEADLINES[0]
+    assert ds[5]["n_chars"] == len(article.sections[5].body.replace("\n", ""))
+
+
+def test_load_article_reads_gb18030(tmp_path) -> None:
+    from jb_summarize.article import seed_text
+
+    path = tmp_path / "page.txt"
+    path.write_bytes(seed_text().encode("gb18030"))
+    article = load_article(path)
+    assert article.id == "page"
+    assert [s.headline for s in article.sections] == SEED_HEADLINES
+
+
+def test_large_input_is_processed() -> None:
+    from jb_summarize.article import seed_text
+
+    text = (seed_text() + "\n") * 200  # about 2 MB
+    article = parse_article(text)
+    assert len(article.sections) == 6 * 200
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("江北区宁波年增长亿元 \n\n。，“”供图摄A1")), max_size=400))
+def test_parse_never_raises_and_keeps_characters(raw: str) -> None:
+    article = parse_article(raw)
+    kept = "".join(
+        [s.body + "\n" + (s.headline or "") for s in article.sections] + list(article.captions) + list(article.credits)
+    )
+    kept_set = {c for c in kept if is_cjk(c)} | {c for c in (article.title or "") if is_cjk(c)}
+    assert {c for c in raw if is_cjk(c)} <= kept_set
