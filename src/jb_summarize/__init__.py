@@ -1,18 +1,29 @@
 """jb-summarize: summarise Chinese news text and translate it into English with pretrained models."""
 
 from .article import Article, Section, load_article, load_seed_article, parse_article
+from .models.hub import ModelNotAvailableError
+from .results import RunInfo, TaskResult
 from .sentences import split_sentences
+from .summarize import Summarizer, load_summarizer
 from .text import InputError, normalize
+from .translate import Translator, load_translator
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
     "InputError",
+    "ModelNotAvailableError",
+    "RunInfo",
     "Section",
+    "Summarizer",
+    "TaskResult",
+    "Translator",
     "__version__",
     "load_article",
     "load_seed_article",
+    "load_summarizer",
+    "load_translator",
     "normalize",
     "parse_article",
     "split_sentences",

@@ -1,0 +1,212 @@
+"""Hugging Face ``transformers`` adapters: one seq2seq and one chat (causal LM) text generator.
+
+Both are built once and called on lists; they batch by length, restore order, and keep model quirks
+(language codes, padding side, chat templates) away from callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..batching import run_in_batches
+from .hub import ModelNotAvailableError
+
+__all__ = ["ChatGenerator", "Seq2SeqGenerator", "TextGenerator", "quiet_transformers"]
+
+Messages = list[dict[str, str]]
+
+
+def quiet_transformers() -> None:
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
+class TextGenerator:
+    """Shared batching and decoding for the adapters. Subclasses encode a batch and decode outputs."""
+
+    backend = "transformers"
+    kind = ""
+    prefix_tokens = 0  # tokens that open every generated row without counting as output
+
+    def __init__(self, model: Any, tokenizer: Any, *, source: str, device: str, max_input_tokens: int | None):
+        import torch
+
+        self.model = model.eval().to(device)
+        self.tokenizer = tokenizer
+        self.source = source
+        self.device = device
+        limit = getattr(tokenizer, "model_max_length", None) or 0
+        if not 0 < limit < 1_000_000:
+            limit = getattr(model.config, "max_position_embeddings", None) or 512
+        self.max_input_tokens = min(max_input_tokens or limit, limit)
+        self._torch = torch
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def _encode(self, batch: list[Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _new_tokens(self, output: Any, encoded: dict[str, Any]) -> Any:
+        """The generated part of ``generate``'s output."""
+        return output
+
+    def _decode(self, output: Any, encoded: dict[str, Any], budgets: list[int]) -> list[str]:
+        # A batch generates up to its longest budget; each row is cut back to its own, so that the
+        # output does not depend on which other inputs shared the batch.
+        rows = self._new_tokens(output, encoded)
+        keep = self.prefix_tokens
+        if getattr(self.model.generation_config, "forced_eos_token_id", None) is not None:
+            keep -= 1  # the last step of a row's budget is the forced end-of-sequence token
+        return self.tokenizer.batch_decode(
+            [row[: keep + budget] for row, budget in zip(rows, budgets, strict=True)], skip_special_tokens=True
+        )
+
+    def _length(self, item: Any) -> int:
+        return len(item)
+
+    def generation_kwargs(self) -> dict[str, Any]:
+        """Model-specific arguments for ``generate`` (forced language token, pad id)."""
+        return {}
+
+    def generate(
+        self,
+        inputs: Sequence[Any],
+        *,
+        max_new_tokens: Sequence[int],
+        batch_size: int = 8,
+        progress: bool = False,
+        **decoding: Any,
+    ) -> list[str]:
+        """Greedy or beam decoding of each input; ``max_new_tokens`` is given per input."""
+        decoding = {k: v for k, v in decoding.items() if v is not None}
+
+        def run(batch: list[Any], indices: list[int]) -> list[str]:
+            encoded = self._encode(batch)
+            kwargs = {
+                "do_sample": False,
+                **self.generation_kwargs(),
+                **decoding,
+                "max_new_tokens": max(max_new_tokens[i] for i in indices),
+            }
+            self._torch.manual_seed(0)
+            with self._torch.inference_mode():
+                output = self.model.generate(**encoded, **kwargs)
+            return [text.strip() for text in self._decode(output, encoded, [max_new_tokens[i] for i in indices])]
+
+        return run_in_batches(
+            list(inputs),
+            run,
+            lengths=[self._length(x) for x in inputs],
+            batch_size=batch_size,
+            progress=progress,
+            desc=self.source,
+        )
+
+
+class Seq2SeqGenerator(TextGenerator):
+    """Encoder-decoder models (Marian, NLLB, M2M100, mT5, Pegasus, BART) on plain text inputs."""
+
+    kind = "seq2seq"
+    prefix_tokens = 1  # the decoder start token
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        source: str | None = None,
+        device: str = "cpu",
+        max_input_tokens: int | None = None,
+        src_lang: str | None = None,
+        tgt_lang: str | None = None,
+        dtype: str | None = None,
+    ):
+        quiet_transformers()
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, **({"dtype": dtype} if dtype else {}))
+        super().__init__(
+            model, tokenizer, source=source or str(model_dir), device=device, max_input_tokens=max_input_tokens
+        )
+        self.src_lang, self.tgt_lang = src_lang, tgt_lang
+        self._forced_bos: int | None = None
+        if src_lang:
+            tokenizer.src_lang = src_lang
+        if tgt_lang:
+            get_lang_id = getattr(tokenizer, "get_lang_id", None)  # M2M100
+            token_id = get_lang_id(tgt_lang) if get_lang_id else tokenizer.convert_tokens_to_ids(tgt_lang)
+            if token_id is None or token_id == tokenizer.unk_token_id:
+                raise ModelNotAvailableError(
+                    f"model {self.source!r}: target language {tgt_lang!r} is not in its vocabulary"
+                )
+            self._forced_bos = token_id
+
+    def generation_kwargs(self) -> dict[str, Any]:
+        return {"forced_bos_token_id": self._forced_bos} if self._forced_bos is not None else {}
+
+    def _encode(self, batch: list[str]) -> dict[str, Any]:
+        enc = self.tokenizer(
+            batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_input_tokens
+        )
+        return {k: v.to(self.device) for k, v in enc.items()}
+
+
+class ChatGenerator(TextGenerator):
+    """Instruction-tuned causal LMs through the tokenizer's chat template; inputs are message lists."""
+
+    kind = "chat"
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        source: str | None = None,
+        device: str = "cpu",
+        max_input_tokens: int | None = None,
+        gguf_file: str | None = None,
+        dtype: str | None = None,
+    ):
+        quiet_transformers()
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        extra = {"gguf_file": gguf_file} if gguf_file else {}
+        tokenizer = AutoTokenizer.from_pretrained(model_dir, **extra)
+        if not getattr(tokenizer, "chat_template", None):
+            raise ModelNotAvailableError(
+                f"model {source or str(model_dir)!r}: its tokenizer has no chat template; "
+                "pass an instruction-tuned model or a seq2seq model"
+            )
+        tokenizer.padding_side = "left"
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        model = AutoModelForCausalLM.from_pretrained(model_dir, **extra, **({"dtype": dtype} if dtype else {}))
+        super().__init__(
+            model, tokenizer, source=source or str(model_dir), device=device, max_input_tokens=max_input_tokens
+        )
+
+    def generation_kwargs(self) -> dict[str, Any]:
+        return {"pad_token_id": self.tokenizer.pad_token_id}
+
+    def _length(self, item: Messages) -> int:
+        return sum(len(m["content"]) for m in item)
+
+    def _encode(self, batch: list[Messages]) -> dict[str, Any]:
+        enc = self.tokenizer.apply_chat_template(
+            batch,
+            add_generation_prompt=True,
+            return_tensors="pt",
+            padding=True,
+            return_dict=True,
+        )
+        return {k: v.to(self.device) for k, v in enc.items()}
+
+    def _new_tokens(self, output: Any, encoded: dict[str, Any]) -> Any:
+        return output[:, encoded["input_ids"].shape[1] :]

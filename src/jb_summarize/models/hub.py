@@ -1,0 +1,87 @@
+"""Find a model's files: a local folder, the Hugging Face cache, or the hub (failing fast when unreachable)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+__all__ = ["ModelNotAvailableError", "hub_offline", "resolve_model_dir"]
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+
+class ModelNotAvailableError(RuntimeError):
+    """A model that cannot be loaded here; the message says which, where we looked, and what to do."""
+
+
+def hub_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _hub_timeout() -> float:
+    try:
+        return float(os.environ.get("JB_SUMMARIZE_HUB_TIMEOUT", "5"))
+    except ValueError:
+        return 5.0
+
+
+def _probe(endpoint: str, timeout: float) -> str | None:
+    """None when a TCP connection to the endpoint opens within the timeout, else the reason."""
+    url = urlparse(endpoint)
+    host = url.hostname or ""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or os.sep in name.strip(os.sep).replace("/", "", 1) or Path(name).exists()
+
+
+def resolve_model_dir(name_or_path: str, revision: str | None = None, label: str | None = None) -> Path:
+    """A local folder holding the model: the folder itself, or the hub snapshot (cache first)."""
+    label = label or name_or_path
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return path
+    if _looks_like_path(name_or_path):
+        raise ModelNotAvailableError(f"model {label!r}: no such folder {str(path)!r}")
+
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    try:
+        return Path(snapshot_download(name_or_path, revision=revision, local_files_only=True))
+    except Exception:  # not cached (or a broken cache entry): try the hub below
+        pass
+
+    endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT)
+    at = f"{name_or_path}@{revision}" if revision else name_or_path
+    advice = (
+        f"pass a local folder that holds the model, download it where the hub is reachable "
+        f"(`hf download {name_or_path}{' --revision ' + revision if revision else ''}`) and copy the "
+        f"cache, or use a model that works offline ('extractive', 'lead', or a GGUF model from "
+        f"`jb-summarize models list`)"
+    )
+    if hub_offline():
+        raise ModelNotAvailableError(
+            f"model {label!r}: {at} is not in the Hugging Face cache ({HF_HUB_CACHE}) and HF_HUB_OFFLINE is set; "
+            + advice
+        )
+    reason = _probe(endpoint, _hub_timeout())
+    if reason is not None:
+        raise ModelNotAvailableError(
+            f"model {label!r}: {at} is not in the Hugging Face cache ({HF_HUB_CACHE}) and the hub "
+            f"({endpoint}) cannot be reached ({reason}); " + advice
+        )
+    try:
+        return Path(snapshot_download(name_or_path, revision=revision, etag_timeout=_hub_timeout()))
+    except Exception as exc:
+        raise ModelNotAvailableError(
+            f"model {label!r}: download of {at} from {endpoint} failed ({type(exc).__name__}: {exc}); " + advice
+        ) from exc

@@ -1,0 +1,92 @@
+"""Build a text generator from a short name, a local folder or a hub id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .hf import ChatGenerator, Seq2SeqGenerator, TextGenerator
+from .hub import ModelNotAvailableError, resolve_model_dir
+from .registry import ModelSpec, get_spec
+from .store import model_path
+
+__all__ = ["load_generator", "provenance"]
+
+# Language codes of multilingual seq2seq families, for folders that are not in the registry.
+_LANG_CODES = {"NllbTokenizer": ("zho_Hans", "eng_Latn"), "M2M100Tokenizer": ("zh", "en")}
+
+
+def _detect_langs(model_dir: Path) -> tuple[str | None, str | None]:
+    config = model_dir / "tokenizer_config.json"
+    if not config.is_file():
+        return None, None
+    tokenizer_class = json.loads(config.read_text(encoding="utf-8")).get("tokenizer_class", "")
+    for name, langs in _LANG_CODES.items():
+        if tokenizer_class.startswith(name.removesuffix("Tokenizer")):
+            return langs
+    return None, None
+
+
+def load_generator(
+    name_or_path: str, *, task: str, device: str = "cpu", **options: Any
+) -> tuple[TextGenerator, ModelSpec | None]:
+    """The adapter for a model, and its registry entry when it has one."""
+    spec = get_spec(name_or_path)
+    if spec is not None and task not in spec.tasks:
+        raise ModelNotAvailableError(f"model {spec.name!r} does not do {task} (it does: {', '.join(spec.tasks)})")
+    max_input = options.pop("max_input_tokens", None) or (spec.decoding.get("max_input_tokens") if spec else None)
+
+    chat_options = {k: v for k, v in options.items() if k not in ("src_lang", "tgt_lang")}
+    if spec is not None and spec.family == "gguf":
+        path = model_path(spec)
+        if path is None or not path.is_file():
+            raise ModelNotAvailableError(
+                f"model {spec.name!r}: {spec.file} is not in {path.parent if path else '?'}; fetch it first "
+                f"(sources: {spec.source})"
+            )
+        return ChatGenerator(
+            path.parent,
+            source=spec.name,
+            device=device,
+            max_input_tokens=max_input,
+            gguf_file=path.name,
+            **chat_options,
+        ), spec
+
+    model_dir = resolve_model_dir(
+        spec.hub_id if spec and spec.hub_id else name_or_path,
+        revision=spec.revision if spec else None,
+        label=name_or_path,
+    )
+    from transformers import AutoConfig
+
+    try:
+        config = AutoConfig.from_pretrained(model_dir)
+    except (OSError, ValueError) as exc:
+        raise ModelNotAvailableError(
+            f"model {name_or_path!r}: {model_dir} holds no usable config.json ({exc})"
+        ) from exc
+    source = spec.name if spec else name_or_path
+    if config.is_encoder_decoder:
+        src_lang, tgt_lang = _detect_langs(model_dir)
+        if spec is not None:
+            src_lang = spec.quirks.get("src_lang", src_lang)
+            tgt_lang = spec.quirks.get("tgt_lang", tgt_lang)
+        if task == "summarize":
+            src_lang = tgt_lang = None
+        options.setdefault("src_lang", src_lang)
+        options.setdefault("tgt_lang", tgt_lang)
+        return Seq2SeqGenerator(model_dir, source=source, device=device, max_input_tokens=max_input, **options), spec
+    return ChatGenerator(model_dir, source=source, device=device, max_input_tokens=max_input, **chat_options), spec
+
+
+def provenance(spec: ModelSpec | None, generator: TextGenerator) -> dict[str, Any]:
+    """The RunInfo fields that say which model made an output."""
+    return {
+        "model": spec.name if spec else generator.source,
+        "source": (spec.hub_id or spec.name) if spec else generator.source,
+        "backend": generator.backend,
+        "revision": spec.revision if spec else None,
+        "sha256": spec.sha256 if spec else None,
+    }

@@ -1,0 +1,80 @@
+"""Chat prompts for instruction-tuned models, and cleaning of their answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+__all__ = ["clean_summary_answer", "clean_translation_answer", "summary_messages", "translation_messages"]
+
+Messages = list[dict[str, str]]
+
+_SUMMARY_PREFIX = re.compile(r"^(?:摘要|标题|总结|概括|新闻标题|summary|headline|title)\s*[:：]\s*", re.IGNORECASE)
+_TRANSLATION_PREFIX = re.compile(r"^(?:translation|english|译文|英文|翻译)\s*[:：]\s*", re.IGNORECASE)
+_NOTE = re.compile(r"^\(?(?:note|注|说明|explanation)\b", re.IGNORECASE)
+_QUOTES = [("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"), ('"', '"'), ("'", "'"), ("‘", "’")]
+
+
+def summary_messages(text: str, max_chars: int) -> Messages:
+    return [
+        {"role": "system", "content": "你是一名中文新闻编辑。"},
+        {
+            "role": "user",
+            "content": (
+                f"请为下面这段新闻写一个标题式的中文摘要，不超过{max_chars}个字。"
+                f"只输出摘要本身，不要解释，不要加引号。\n\n{text}"
+            ),
+        },
+    ]
+
+
+def translation_messages(text: str, glossary: Mapping[str, str] | None = None) -> Messages:
+    terms = [(zh, en) for zh, en in (glossary or {}).items() if zh in text]
+    glossary_lines = ""
+    if terms:
+        glossary_lines = "Use these translations for names:\n" + "\n".join(f"{zh} = {en}" for zh, en in terms) + "\n"
+    return [
+        {"role": "system", "content": "You are a professional Chinese-to-English news translator."},
+        {
+            "role": "user",
+            "content": (
+                "Translate the following Chinese text into English. Output only the English translation.\n"
+                f"{glossary_lines}\nChinese: {text}"
+            ),
+        },
+    ]
+
+
+def _strip_quotes(text: str) -> str:
+    for left, right in _QUOTES:
+        if len(text) >= 2 and text.startswith(left) and text.endswith(right):
+            inner = text[len(left) : -len(right)]
+            if left not in inner and right not in inner:
+                return inner.strip()
+    return text
+
+
+def _first_line(text: str) -> str:
+    for line in text.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def clean_summary_answer(answer: str) -> str:
+    """The headline alone: first non-empty line, without prefixes like 摘要： and without quotes."""
+    line = _SUMMARY_PREFIX.sub("", _first_line(answer))
+    return _strip_quotes(line)
+
+
+def clean_translation_answer(answer: str) -> str:
+    """The translation alone: no 'Translation:' prefix, no trailing notes, no wrapping quotes."""
+    lines = [line.strip() for line in answer.strip().splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if _NOTE.match(line):
+            break
+        if line:
+            kept.append(line)
+    text = _TRANSLATION_PREFIX.sub("", " ".join(kept))
+    return _strip_quotes(text)

@@ -1,0 +1,305 @@
+"""Summarisers: extractive baselines (TextRank, Lead) and model-backed ones behind one API.
+
+summarizer = load_summarizer("extractive")        # or "lead", a registry name, a folder, a hub id
+summarizer.summarize(["...", "..."])              # -> list[str], one summary per input
+summarizer.run(texts).info                        # model, revision/hash, decoding, versions
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
+from typing import Any
+
+from .batching import chunked
+from .models.hf import TextGenerator
+from .models.loading import load_generator, provenance
+from .models.registry import ModelSpec, get_spec
+from .prompts import clean_summary_answer, summary_messages
+from .results import RunInfo, TaskResult
+from .sentences import sentences_of
+from .text import is_cjk
+
+__all__ = [
+    "ExtractiveSummarizer",
+    "LeadSummarizer",
+    "ModelSummarizer",
+    "Summarizer",
+    "load_summarizer",
+    "textrank_scores",
+]
+
+_CLAUSE_END = re.compile("(?<=[，、：,:])")
+_TRAILING_PUNCT = "，、：；,;:。"
+
+
+class Summarizer:
+    """Base class: ``summarize(texts) -> list[str]``; ``run(texts)`` also returns provenance."""
+
+    name = ""
+    batch_size = 8
+
+    def run(
+        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> TaskResult:
+        raise NotImplementedError
+
+    def summarize(
+        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> list[str]:
+        return self.run(texts, batch_size=batch_size, show_progress_bar=show_progress_bar).outputs
+
+    def summarize_iterable(self, texts: Iterable[str], *, chunk_size: int = 256) -> Iterator[str]:
+        """Summaries of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
+        for chunk in chunked(texts, chunk_size):
+            yield from self.summarize(chunk)
+
+    def __call__(self, texts: Sequence[str]) -> list[str]:
+        return self.summarize(texts)
+
+
+# --- extractive -----------------------------------------------------------------------------------
+
+
+def _grams(text: str) -> set[str]:
+    """Character unigrams and bigrams of the Chinese and alphanumeric characters."""
+    chars = [c for c in text if is_cjk(c) or c.isalnum()]
+    return set(chars) | {a + b for a, b in pairwise(chars)}
+
+
+def textrank_scores(units: Sequence[str], damping: float = 0.85, iterations: int = 50) -> list[float]:
+    """TextRank (Mihalcea & Tarau 2004) with character n-gram overlap as similarity."""
+    n = len(units)
+    if n <= 1:
+        return [1.0] * n
+    grams = [_grams(u) for u in units]
+    weights = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            shared = len(grams[i] & grams[j])
+            if shared:
+                norm = math.log(len(grams[i]) + 1) + math.log(len(grams[j]) + 1)
+                weights[i][j] = weights[j][i] = shared / norm
+    out_sums = [sum(row) for row in weights]
+    scores = [1.0 / n] * n
+    for _ in range(iterations):
+        new = [
+            (1 - damping) / n + damping * sum(weights[j][i] * scores[j] / out_sums[j] for j in range(n) if out_sums[j])
+            for i in range(n)
+        ]
+        if max(abs(a - b) for a, b in zip(new, scores, strict=True)) < 1e-8:
+            scores = new
+            break
+        scores = new
+    return scores
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE_END.split(sentence) if c.strip()]
+
+
+def _fit(units: list[str], order: list[int], max_chars: int | None, max_units: int, contiguous: bool) -> list[int]:
+    """Take units in ``order`` while they fit ``max_chars`` (skipping misfits unless ``contiguous``)."""
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        if len(chosen) >= max_units:
+            break
+        length = len(units[i])
+        if max_chars is None or used + length <= max_chars:
+            chosen.append(i)
+            used += length
+        elif contiguous:
+            break
+    return chosen
+
+
+def _select(text: str, rank: bool, max_chars: int | None, max_units: int) -> str:
+    sentences = sentences_of(text)
+    if not sentences:
+        return ""
+    for units in (sentences, [c for s in sentences for c in _clauses(s)]):
+        if rank:
+            scores = textrank_scores(units)
+            order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
+        else:
+            order = list(range(len(units)))
+        chosen = _fit(units, order, max_chars, max_units, contiguous=not rank)
+        if chosen:
+            return "".join(units[i] for i in sorted(chosen)).rstrip(_TRAILING_PUNCT)
+    # Not even a clause fits: cut the best clause at the budget.
+    best = units[order[0]]
+    return best[:max_chars].rstrip(_TRAILING_PUNCT)
+
+
+class _SelectingSummarizer(Summarizer):
+    rank = False
+
+    def __init__(self, max_chars: int | None = 30, max_sentences: int = 3):
+        if max_chars is not None and max_chars < 1:
+            raise ValueError(f"max_chars must be positive, got {max_chars}")
+        self.max_chars = max_chars
+        self.max_sentences = max_sentences
+
+    def run(
+        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> TaskResult:
+        start = time.perf_counter()
+        outputs = [_select(t, self.rank, self.max_chars, self.max_sentences) for t in texts]
+        info = RunInfo(
+            task="summarize",
+            model=self.name,
+            source="builtin",
+            backend="builtin",
+            decoding={"max_chars": self.max_chars, "max_sentences": self.max_sentences},
+            n_inputs=len(texts),
+            n_units=len(texts),
+            seconds=time.perf_counter() - start,
+        )
+        return TaskResult(outputs, info)
+
+
+class ExtractiveSummarizer(_SelectingSummarizer):
+    """TextRank over sentences (clauses when no sentence fits ``max_chars``), output in document order."""
+
+    name = "extractive"
+    rank = True
+
+
+class LeadSummarizer(_SelectingSummarizer):
+    """The leading sentences (or clauses) that fit ``max_chars``."""
+
+    name = "lead"
+    rank = False
+
+
+# --- model-backed ---------------------------------------------------------------------------------
+
+
+class ModelSummarizer(Summarizer):
+    """A seq2seq model (input: the text) or a chat model (input: a headline prompt) as a summariser.
+
+    Input longer than the model's limit is summarised chunk by chunk (at sentence boundaries), and the
+    joined chunk summaries are summarised again.
+    """
+
+    def __init__(
+        self,
+        generator: TextGenerator,
+        *,
+        spec: ModelSpec | None = None,
+        max_chars: int = 30,
+        num_beams: int | None = None,
+        no_repeat_ngram_size: int | None = None,
+        max_new_tokens: int | None = None,
+        batch_size: int = 8,
+        repetition_penalty: float | None = None,
+    ):
+        self.generator = generator
+        self.spec = spec
+        self.name = spec.name if spec else generator.source
+        self.max_chars = max_chars
+        defaults = spec.decoding if spec else {}
+        self.decoding: dict[str, Any] = {
+            "num_beams": num_beams if num_beams is not None else defaults.get("num_beams", 1),
+            "no_repeat_ngram_size": (
+                no_repeat_ngram_size if no_repeat_ngram_size is not None else defaults.get("no_repeat_ngram_size", 3)
+            ),
+            "repetition_penalty": repetition_penalty,
+        }
+        self.max_new_tokens = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
+        self.batch_size = batch_size
+
+    @property
+    def _is_chat(self) -> bool:
+        return self.generator.kind == "chat"
+
+    def _input_budget(self) -> int:
+        # room for the prompt's own tokens on chat models
+        return self.generator.max_input_tokens - (96 if self._is_chat else 0)
+
+    def _chunks(self, text: str) -> list[str]:
+        budget = self._input_budget()
+        if self.generator.count_tokens(text) <= budget:
+            return [text]
+        chunks: list[str] = []
+        current = ""
+        for sentence in sentences_of(text):
+            candidate = current + sentence
+            if current and self.generator.count_tokens(candidate) > budget:
+                chunks.append(current)
+                current = sentence
+            else:
+                current = candidate
+        if current:
+            chunks.append(current)
+        return chunks
+
+    def _generate(self, texts: list[str], batch_size: int, progress: bool) -> list[str]:
+        inputs: list[Any] = [summary_messages(t, self.max_chars) for t in texts] if self._is_chat else texts
+        outputs = self.generator.generate(
+            inputs,
+            max_new_tokens=[self.max_new_tokens] * len(texts),
+            batch_size=batch_size,
+            progress=progress,
+            **self.decoding,
+        )
+        return [clean_summary_answer(o) for o in outputs] if self._is_chat else outputs
+
+    def run(
+        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> TaskResult:
+        start = time.perf_counter()
+        bs = batch_size or self.batch_size
+        pending = [self._chunks(t) for t in texts]
+        rounds = 0
+        # Map-reduce: summarise chunks, join, and repeat until every input is one chunk.
+        while any(len(chunks) > 1 for chunks in pending):
+            rounds += 1
+            flat = [(i, c) for i, chunks in enumerate(pending) if len(chunks) > 1 for c in chunks]
+            summaries = self._generate([c for _, c in flat], bs, show_progress_bar)
+            joined: dict[int, list[str]] = {}
+            for (i, _), summary in zip(flat, summaries, strict=True):
+                joined.setdefault(i, []).append(summary)
+            for i, parts in joined.items():
+                merged = "。".join(p.rstrip("。") for p in parts if p) + "。"
+                new_chunks = self._chunks(merged)
+                # a round that does not shrink the input ends in a hard cut rather than an endless loop
+                pending[i] = new_chunks if len(new_chunks) < len(pending[i]) else [merged]
+        outputs = self._generate([chunks[0] for chunks in pending], bs, show_progress_bar)
+        info = RunInfo(
+            task="summarize",
+            **provenance(self.spec, self.generator),
+            decoding={
+                **self.decoding,
+                "max_new_tokens": self.max_new_tokens,
+                "max_chars": self.max_chars,
+                "do_sample": False,
+                "reduce_rounds": rounds,
+            },
+            n_inputs=len(texts),
+            n_units=sum(len(c) for c in pending),
+            seconds=time.perf_counter() - start,
+        )
+        return TaskResult(outputs, info)
+
+
+_BUILTIN = {"extractive": ExtractiveSummarizer, "lead": LeadSummarizer}
+_GENERATOR_OPTIONS = ("device", "max_input_tokens", "dtype")
+
+
+def load_summarizer(name_or_path: str = "extractive", **options: Any) -> Summarizer:
+    """A summariser by registry name ('extractive', 'lead', 'mt5-xlsum', ...), local folder or hub id.
+
+    Options: ``max_chars``; for models also ``num_beams``, ``no_repeat_ngram_size``, ``max_new_tokens``,
+    ``batch_size``, ``device``, ``max_input_tokens``.
+    """
+    key = name_or_path.lower()
+    if key in _BUILTIN:
+        return _BUILTIN[key](**options)
+    generator_options = {k: options.pop(k) for k in _GENERATOR_OPTIONS if k in options}
+    generator, spec = load_generator(name_or_path, task="summarize", **generator_options)
+    return ModelSummarizer(generator, spec=spec or get_spec(name_or_path), **options)

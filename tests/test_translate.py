@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fakes import FakeGenerator
+from jb_summarize import load_seed_article, load_translator
+from jb_summarize.translate import Translator, segment
+
+
+def length_tag(x, decoding) -> str:
+    return f"<{len(x)}>"
+
+
+def test_layout_is_rebuilt_sentence_by_sentence() -> None:
+    translator = Translator(FakeGenerator(length_tag))
+    assert translator.translate(["一二。三四五！\n\n六。", "", "七八"]) == ["<3> <4>\n\n<2>", "", "<2>"]
+
+
+def test_units_longer_than_the_model_limit_are_split_and_fully_covered() -> None:
+    generator = FakeGenerator(length_tag, max_input_tokens=10)
+    translator = Translator(generator)
+    text = "江北区" * 5 + "，" + "宁波市" * 6 + "。短句。"
+    translator.translate([text])
+    units = generator.calls[0]["inputs"]
+    assert all(len(u) <= 10 for u in units)
+    assert sorted("".join(units)) == sorted(text)  # every character sent, none twice
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("江北区宁波。，！？\n 12ab")), max_size=200), st.integers(1, 30))
+def test_segment_never_drops_text(text: str, limit: int) -> None:
+    paragraphs = segment(text, lambda u: len(u) <= limit)
+    assert len(paragraphs) == text.count("\n") + 1
+    assert "".join(u for p in paragraphs for u in p).replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert all(u for p in paragraphs for u in p)
+
+
+def test_same_units_are_translated_once_and_order_is_kept() -> None:
+    generator = FakeGenerator(lambda x, d: f"[{x}]".replace("甲", "A").replace("乙", "B").replace("丙", "C"))
+    translator = Translator(generator, retry=False)
+    assert translator.translate(["甲。", "乙。", "甲。", "丙。"]) == ["[A。]", "[B。]", "[A。]", "[C。]"]
+    assert len(generator.calls[0]["inputs"]) == 3
+
+
+def test_a_loop_is_retried_with_beams_and_a_repetition_penalty() -> None:
+    def respond(x, decoding):
+        return "fine" if decoding.get("num_beams", 1) >= 4 else "the the the the the"
+
+    generator = FakeGenerator(respond)
+    result = Translator(generator).run(["一。", "二。"])
+    assert result.outputs == ["fine", "fine"]
+    assert result.info.retried == 2 and result.info.flagged == []
+    retry = generator.calls[1]
+    assert retry["num_beams"] >= 4 and retry["repetition_penalty"] > 1 and retry["no_repeat_ngram_size"] == 3
+
+
+def test_output_that_stays_wrong_is_flagged() -> None:
+    generator = FakeGenerator(lambda x, d: "江北 untranslated")
+    result = Translator(generator).run(["好。", "坏。"])
+    assert result.info.flagged == [0, 1]
+    assert result.outputs == ["江北 untranslated", "江北 untranslated"]
+
+
+def test_glossary_goes_into_chat_prompts_and_is_checked() -> None:
+    generator = FakeGenerator(lambda msgs, d: "Jiangbei grows", kind="chat", max_input_tokens=4096)
+    translator = Translator(generator, glossary={"江北": "Jiangbei", "慈城": "Cicheng"})
+    result = translator.run(["江北增长。", "慈城很美。"])
+    prompt = generator.calls[0]["inputs"][0][-1]["content"]
+    assert "江北 = Jiangbei" in prompt and "慈城" not in prompt
+    assert result.info.flagged == [1]  # 'Cicheng' never appears in the answer
+
+
+def test_a_string_instead_of_a_list_is_refused() -> None:
+    with pytest.raises(TypeError):
+        Translator(FakeGenerator(length_tag)).translate("一。")
+
+
+def test_translate_iterable_streams_in_order() -> None:
+    translator = Translator(FakeGenerator(length_tag))
+    texts = (("一" * n) + "。" for n in range(1, 8))
+    assert list(translator.translate_iterable(texts, chunk_size=3)) == [f"<{n + 1}>" for n in range(1, 8)]
+
+
+# --- a real Marian model (random weights, tokenizer trained on the seed) ---------------------------
+
+
+def test_marian_outputs_one_per_input_with_metadata(tiny_marian) -> None:
+    translator = load_translator(str(tiny_marian), batch_size=4, retry=False)
+    sections = [s.body for s in load_seed_article().sections]
+    result = translator.run(sections)
+    assert len(result.outputs) == len(sections)
+    assert [o.count("\n") for o in result.outputs] == [s.count("\n") for s in sections]
+    info = result.info
+    assert info.task == "translate" and info.backend == "transformers" and info.model == str(tiny_marian)
+    assert info.n_inputs == 6 and info.n_units >= sum(len(s.split("。")) - 1 for s in sections) * 0.5
+    assert info.versions["transformers"] and info.versions["torch"]
+    assert info.decoding["num_beams"] == 1 and info.decoding["do_sample"] is False
+
+
+def test_marian_greedy_is_the_same_at_batch_size_1_and_8(tiny_marian) -> None:
+    translator = load_translator(str(tiny_marian), retry=False)
+    sentences = load_seed_article().sections[1].sentences[:12]
+    assert translator.translate(sentences, batch_size=1) == translator.translate(sentences, batch_size=8)
+
+
+def test_marian_decoding_options_reach_generate(tiny_marian, monkeypatch) -> None:
+    translator = load_translator(str(tiny_marian), num_beams=3, no_repeat_ngram_size=2, retry=False)
+    seen: list[dict] = []
+    original = translator.generator.model.generate
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(translator.generator.model, "generate", spy)
+    translator.translate(["江北区完成投资178亿元。"])
+    assert seen[0]["num_beams"] == 3 and seen[0]["no_repeat_ngram_size"] == 2
+    assert seen[0]["do_sample"] is False
+    assert 16 < seen[0]["max_new_tokens"] < 64  # tied to the source length
+
+
+def test_marian_long_input_is_truncated_nowhere(tiny_marian) -> None:
+    translator = load_translator(str(tiny_marian), max_input_tokens=16, retry=False)
+    long_sentence = load_seed_article().sections[5].paragraphs[2]  # one paragraph of ~200 characters
+    seen: list[int] = []
+    original = translator.generator._encode
+
+    def spy(batch):
+        encoded = original(batch)
+        seen.append(int(encoded["attention_mask"].sum(dim=1).max()))
+        return encoded
+
+    translator.generator._encode = spy
+    result = translator.run([long_sentence])
+    assert result.info.n_units > 5
+    assert max(seen) <= 16
+
+
+def test_chat_translator_on_a_tiny_qwen(tiny_qwen) -> None:
+    translator = load_translator(str(tiny_qwen), glossary={"江北": "Jiangbei"}, retry=False)
+    result = translator.run(["江北区完成投资178亿元。宁波发展。", "", "慈城。"])
+    assert len(result.outputs) == 3 and result.outputs[1] == ""
+    assert result.info.n_units == 3
+
+
+def test_a_seq2seq_summariser_cannot_be_loaded_as_a_translator_by_registry_name() -> None:
+    from jb_summarize import ModelNotAvailableError
+
+    with pytest.raises(ModelNotAvailableError, match="does not do translate"):
+        load_translator("mt5-xlsum")
