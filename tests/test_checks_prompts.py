@@ -53,5 +53,6 @@ def test_clean_translation_answer(answer: str, clean: str) -> None:
 
 def test_translation_prompt_carries_only_the_glossary_terms_that_occur() -> None:
     messages = translation_messages("江北区发展。", {"江北": "Jiangbei", "慈城": "Cicheng"})
-    assert "江北 = Jiangbei" in messages[-1]["content"]
-    assert "Cicheng" not in messages[-1]["content"]
+    assert "江北 = Jiangbei" in messages[0]["content"]
+    assert "Cicheng" not in messages[0]["content"]
+    assert messages[-1] == {"role": "user", "content": "江北区发展。"}

@@ -67,8 +67,10 @@ def test_glossary_goes_into_chat_prompts_and_is_checked() -> None:
     generator = FakeGenerator(lambda msgs, d: "Jiangbei grows", kind="chat", max_input_tokens=4096)
     translator = Translator(generator, glossary={"江北": "Jiangbei", "慈城": "Cicheng"})
     result = translator.run(["江北增长。", "慈城很美。"])
-    prompt = generator.calls[0]["inputs"][0][-1]["content"]
+    prompt = generator.calls[0]["inputs"][0][0]["content"]
     assert "江北 = Jiangbei" in prompt and "慈城" not in prompt
+    retry_prompt = generator.calls[1]["inputs"][0][0]["content"]
+    assert "no Chinese characters" in retry_prompt
     assert result.info.flagged == [1]  # 'Cicheng' never appears in the answer
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .glossary import find_terms
+
 __all__ = ["clean_summary_answer", "clean_translation_answer", "summary_messages", "translation_messages"]
 
 Messages = list[dict[str, str]]
 
 _SUMMARY_PREFIX = re.compile(r"^(?:摘要|标题|总结|概括|新闻标题|summary|headline|title)\s*[:：]\s*", re.IGNORECASE)
 _TRANSLATION_PREFIX = re.compile(r"^(?:translation|english|译文|英文|翻译)\s*[:：]\s*", re.IGNORECASE)
+# "Here is the translation:", "The Chinese text is translated into English as:" and the like.
+_PREAMBLE = re.compile(r"^[^:：\n]{0,80}\b(?:translat\w*|english)\b[^:：\n]{0,40}[:：]\s*", re.IGNORECASE)
 _NOTE = re.compile(r"^\(?(?:note|注|说明|explanation)\b", re.IGNORECASE)
 _QUOTES = [("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"), ('"', '"'), ("'", "'"), ("‘", "’")]
 
@@ -28,21 +32,15 @@ def summary_messages(text: str, max_chars: int) -> Messages:
     ]
 
 
-def translation_messages(text: str, glossary: Mapping[str, str] | None = None) -> Messages:
-    terms = [(zh, en) for zh, en in (glossary or {}).items() if zh in text]
-    glossary_lines = ""
+def translation_messages(text: str, glossary: Mapping[str, str] | None = None, strict: bool = False) -> Messages:
+    """System: the task, the rules and the names that occur in the text; user: the Chinese text alone."""
+    rules = "Translate the user's Chinese text into English. Reply with the English translation only: no notes, no quotes."
+    if strict:
+        rules += " Translate every Chinese word; the answer must contain no Chinese characters."
+    terms = find_terms(text, glossary or {})
     if terms:
-        glossary_lines = "Use these translations for names:\n" + "\n".join(f"{zh} = {en}" for zh, en in terms) + "\n"
-    return [
-        {"role": "system", "content": "You are a professional Chinese-to-English news translator."},
-        {
-            "role": "user",
-            "content": (
-                "Translate the following Chinese text into English. Output only the English translation.\n"
-                f"{glossary_lines}\nChinese: {text}"
-            ),
-        },
-    ]
+        rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."
+    return [{"role": "system", "content": rules}, {"role": "user", "content": text}]
 
 
 def _strip_quotes(text: str) -> str:
@@ -77,4 +75,5 @@ def clean_translation_answer(answer: str) -> str:
         if line:
             kept.append(line)
     text = _TRANSLATION_PREFIX.sub("", " ".join(kept))
+    text = _PREAMBLE.sub("", text)
     return _strip_quotes(text)

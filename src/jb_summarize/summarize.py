@@ -16,7 +16,7 @@ from typing import Any
 
 from .batching import chunked
 from .models.hf import TextGenerator
-from .models.loading import load_generator, provenance
+from .models.loading import load_generator, provenance, split_generator_options
 from .models.registry import ModelSpec, get_spec
 from .prompts import clean_summary_answer, summary_messages
 from .results import RunInfo, TaskResult
@@ -247,7 +247,10 @@ class ModelSummarizer(Summarizer):
             progress=progress,
             **self.decoding,
         )
-        return [clean_summary_answer(o) for o in outputs] if self._is_chat else outputs
+        if self._is_chat:
+            outputs = [clean_summary_answer(o) for o in outputs]
+        # the budget holds for models too: cut at a sentence or clause boundary
+        return [_select(o, rank=False, max_chars=self.max_chars, max_units=len(o)) for o in outputs]
 
     def run(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
@@ -288,7 +291,6 @@ class ModelSummarizer(Summarizer):
 
 
 _BUILTIN = {"extractive": ExtractiveSummarizer, "lead": LeadSummarizer}
-_GENERATOR_OPTIONS = ("device", "max_input_tokens", "dtype")
 
 
 def load_summarizer(name_or_path: str = "extractive", **options: Any) -> Summarizer:
@@ -297,9 +299,9 @@ def load_summarizer(name_or_path: str = "extractive", **options: Any) -> Summari
     Options: ``max_chars``; for models also ``num_beams``, ``no_repeat_ngram_size``, ``max_new_tokens``,
     ``batch_size``, ``device``, ``max_input_tokens``.
     """
-    key = name_or_path.lower()
-    if key in _BUILTIN:
-        return _BUILTIN[key](**options)
-    generator_options = {k: options.pop(k) for k in _GENERATOR_OPTIONS if k in options}
+    generator_options, options = split_generator_options(options)
+    builtin = _BUILTIN.get(name_or_path.lower())
+    if builtin is not None:
+        return builtin(**options)  # no weights: adapter options (device, offline, ...) do not apply
     generator, spec = load_generator(name_or_path, task="summarize", **generator_options)
     return ModelSummarizer(generator, spec=spec or get_spec(name_or_path), **options)

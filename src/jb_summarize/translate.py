@@ -17,10 +17,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from .amounts import rewrite_amounts as english_amounts
 from .batching import chunked
 from .checks import has_cjk, has_repetition_loop
+from .glossary import find_terms
 from .models.hf import TextGenerator
-from .models.loading import load_generator, provenance
+from .models.loading import load_generator, provenance, split_generator_options
 from .models.registry import ModelSpec, get_spec
 from .prompts import clean_translation_answer, translation_messages
 from .results import RunInfo, TaskResult
@@ -90,6 +92,7 @@ class Translator:
         repetition_penalty: float | None = None,
         unit: str = "sentence",
         retry: bool = True,
+        rewrite_amounts: bool = True,
     ):
         if unit not in ("sentence", "paragraph"):
             raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
@@ -106,6 +109,7 @@ class Translator:
         }
         self.unit = unit
         self.retry = retry
+        self.rewrite_amounts = rewrite_amounts
 
     @property
     def _is_chat(self) -> bool:
@@ -127,13 +131,19 @@ class Translator:
             return "loop"
         if has_cjk(output):
             return "untranslated"
-        for zh, en in self.glossary.items():
-            if zh in source and en.lower() not in output.lower():
+        for _, en in find_terms(source, self.glossary):
+            if en.lower() not in output.lower():
                 return "glossary"
         return None
 
-    def _generate(self, units: list[str], batch_size: int, progress: bool, **decoding: Any) -> list[str]:
-        inputs: list[Any] = [translation_messages(u, self.glossary) for u in units] if self._is_chat else units
+    def _generate(
+        self, units: list[str], batch_size: int, progress: bool, strict: bool = False, **decoding: Any
+    ) -> list[str]:
+        if self.rewrite_amounts:
+            units = [english_amounts(u) for u in units]
+        inputs: list[Any] = (
+            [translation_messages(u, self.glossary, strict=strict) for u in units] if self._is_chat else units
+        )
         outputs = self.generator.generate(
             inputs,
             max_new_tokens=[self._max_new_tokens(u) for u in units],
@@ -163,7 +173,7 @@ class Translator:
             if failing:
                 retry_decoding = {**self.decoding, **RETRY_DECODING}
                 retry_decoding["num_beams"] = max(self.decoding["num_beams"] or 1, RETRY_DECODING["num_beams"])
-                for unit, output in zip(failing, self._generate(failing, bs, False, **retry_decoding), strict=True):
+                for unit, output in zip(failing, self._generate(failing, bs, False, strict=True, **retry_decoding), strict=True):
                     translated[unit] = output
                     if self._problem(unit, output):
                         bad.add(unit)
@@ -203,15 +213,13 @@ class Translator:
         return self.translate(texts)
 
 
-_GENERATOR_OPTIONS = ("device", "max_input_tokens", "dtype", "src_lang", "tgt_lang")
-
-
 def load_translator(name_or_path: str = DEFAULT_TRANSLATOR, **options: Any) -> Translator:
     """A translator by registry name ('opus-mt-zh-en', 'nllb-200-distilled-600m', ...), folder or hub id.
 
     Options: ``batch_size``, ``num_beams``, ``glossary`` (dict zh -> en), ``unit`` ('sentence' or
-    'paragraph'), ``retry``, ``device``, ``max_input_tokens``, ``src_lang``/``tgt_lang`` (NLLB, M2M100).
+    'paragraph'), ``retry``, ``rewrite_amounts`` (178亿元 -> 17.8 billion yuan before translating, on by
+    default), ``device``, ``max_input_tokens``, ``src_lang``/``tgt_lang`` (NLLB, M2M100).
     """
-    generator_options = {k: options.pop(k) for k in _GENERATOR_OPTIONS if k in options}
+    generator_options, options = split_generator_options(options)
     generator, spec = load_generator(name_or_path, task="translate", **generator_options)
     return Translator(generator, spec=spec or get_spec(name_or_path), **options)

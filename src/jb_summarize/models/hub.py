@@ -7,7 +7,14 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
-__all__ = ["ModelNotAvailableError", "hub_offline", "resolve_model_dir"]
+__all__ = [
+    "ModelNotAvailableError",
+    "hub_endpoint",
+    "hub_offline",
+    "hub_timeout",
+    "probe_endpoint",
+    "resolve_model_dir",
+]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
@@ -20,14 +27,18 @@ def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _hub_timeout() -> float:
+def hub_endpoint() -> str:
+    return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT)
+
+
+def hub_timeout() -> float:
     try:
         return float(os.environ.get("JB_SUMMARIZE_HUB_TIMEOUT", "5"))
     except ValueError:
         return 5.0
 
 
-def _probe(endpoint: str, timeout: float) -> str | None:
+def probe_endpoint(endpoint: str, timeout: float) -> str | None:
     """None when a TCP connection to the endpoint opens within the timeout, else the reason."""
     url = urlparse(endpoint)
     host = url.hostname or ""
@@ -60,7 +71,7 @@ def resolve_model_dir(name_or_path: str, revision: str | None = None, label: str
     except Exception:  # not cached (or a broken cache entry): try the hub below
         pass
 
-    endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT)
+    endpoint = hub_endpoint()
     at = f"{name_or_path}@{revision}" if revision else name_or_path
     advice = (
         f"pass a local folder that holds the model, download it where the hub is reachable "
@@ -73,14 +84,14 @@ def resolve_model_dir(name_or_path: str, revision: str | None = None, label: str
             f"model {label!r}: {at} is not in the Hugging Face cache ({HF_HUB_CACHE}) and HF_HUB_OFFLINE is set; "
             + advice
         )
-    reason = _probe(endpoint, _hub_timeout())
+    reason = probe_endpoint(endpoint, hub_timeout())
     if reason is not None:
         raise ModelNotAvailableError(
             f"model {label!r}: {at} is not in the Hugging Face cache ({HF_HUB_CACHE}) and the hub "
             f"({endpoint}) cannot be reached ({reason}); " + advice
         )
     try:
-        return Path(snapshot_download(name_or_path, revision=revision, etag_timeout=_hub_timeout()))
+        return Path(snapshot_download(name_or_path, revision=revision, etag_timeout=hub_timeout()))
     except Exception as exc:
         raise ModelNotAvailableError(
             f"model {label!r}: download of {at} from {endpoint} failed ({type(exc).__name__}: {exc}); " + advice

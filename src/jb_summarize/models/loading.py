@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from .fetch import fetch_model, is_present
 from .hf import ChatGenerator, Seq2SeqGenerator, TextGenerator
 from .hub import ModelNotAvailableError, resolve_model_dir
+from .llamacpp import LlamaCppGenerator
 from .registry import ModelSpec, get_spec
 from .store import model_path
 
-__all__ = ["load_generator", "provenance"]
+__all__ = ["GENERATOR_OPTIONS", "load_generator", "offline_requested", "provenance", "split_generator_options"]
+
+# Options that go to the backend adapter; everything else goes to the task object.
+GENERATOR_OPTIONS = (
+    "device",
+    "max_input_tokens",
+    "dtype",
+    "backend",
+    "offline",
+    "n_threads",
+    "n_ctx",
+    "n_batch",
+    "src_lang",
+    "tgt_lang",
+)
+
+
+def split_generator_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(adapter options, task options)."""
+    adapter = {k: v for k, v in options.items() if k in GENERATOR_OPTIONS}
+    return adapter, {k: v for k, v in options.items() if k not in GENERATOR_OPTIONS}
+
 
 # Language codes of multilingual seq2seq families, for folders that are not in the registry.
 _LANG_CODES = {"NllbTokenizer": ("zho_Hans", "eng_Latn"), "M2M100Tokenizer": ("zh", "en")}
@@ -37,23 +61,15 @@ def load_generator(
         raise ModelNotAvailableError(f"model {spec.name!r} does not do {task} (it does: {', '.join(spec.tasks)})")
     max_input = options.pop("max_input_tokens", None) or (spec.decoding.get("max_input_tokens") if spec else None)
 
+    backend = options.pop("backend", None)
+    offline = options.pop("offline", None)
     chat_options = {k: v for k, v in options.items() if k not in ("src_lang", "tgt_lang")}
     if spec is not None and spec.family == "gguf":
-        path = model_path(spec)
-        if path is None or not path.is_file():
-            raise ModelNotAvailableError(
-                f"model {spec.name!r}: {spec.file} is not in {path.parent if path else '?'}; fetch it first "
-                f"(sources: {spec.source})"
-            )
-        return ChatGenerator(
-            path.parent,
-            source=spec.name,
-            device=device,
-            max_input_tokens=max_input,
-            gguf_file=path.name,
-            **chat_options,
-        ), spec
-
+        return _load_gguf(spec, backend or "llama.cpp", offline, device, max_input, chat_options), spec
+    if name_or_path.endswith(".gguf") and Path(name_or_path).is_file():
+        return LlamaCppGenerator(name_or_path, device=device, max_input_tokens=max_input, **chat_options), None
+    if backend not in (None, "transformers"):
+        raise ModelNotAvailableError(f"model {name_or_path!r}: backend {backend!r} is only for GGUF models")
     model_dir = resolve_model_dir(
         spec.hub_id if spec and spec.hub_id else name_or_path,
         revision=spec.revision if spec else None,
@@ -79,6 +95,34 @@ def load_generator(
         options.setdefault("tgt_lang", tgt_lang)
         return Seq2SeqGenerator(model_dir, source=source, device=device, max_input_tokens=max_input, **options), spec
     return ChatGenerator(model_dir, source=source, device=device, max_input_tokens=max_input, **chat_options), spec
+
+
+def offline_requested(offline: bool | None = None) -> bool:
+    """An explicit ``offline`` argument, else ``JB_SUMMARIZE_OFFLINE`` (1/true/yes)."""
+    if offline is not None:
+        return offline
+    return os.environ.get("JB_SUMMARIZE_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _load_gguf(
+    spec: ModelSpec, backend: str, offline: bool | None, device: str, max_input: int | None, options: dict[str, Any]
+) -> TextGenerator:
+    path = model_path(spec)
+    assert path is not None
+    if not is_present(spec):
+        if offline_requested(offline):
+            raise ModelNotAvailableError(
+                f"model {spec.name!r}: {spec.file} is not in {path.parent} and offline mode is on; "
+                f"fetch it with `jb-summarize models fetch {spec.name}` (sources: {spec.source})"
+            )
+        fetch_model(spec, progress=True)
+    if backend == "llama.cpp":
+        return LlamaCppGenerator(path, source=spec.name, device=device, max_input_tokens=max_input, **options)
+    if backend == "transformers":  # the reference path: dequantised to float32, slow and large
+        return ChatGenerator(
+            path.parent, source=spec.name, device=device, max_input_tokens=max_input, gguf_file=path.name, **options
+        )
+    raise ModelNotAvailableError(f"model {spec.name!r}: unknown backend {backend!r} (llama.cpp or transformers)")
 
 
 def provenance(spec: ModelSpec | None, generator: TextGenerator) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""Shared pieces of the command line: errors, help formatting, reading articles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..article import Article, load_article, load_seed_article
+
+PROG = "jb-summarize"
+
+
+class CLIError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+def formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def read_article(source: str | None) -> Article:
+    """The seed when ``source`` is None, stdin for '-', else a file."""
+    if source is None:
+        return load_seed_article()
+    try:
+        return load_article(source)
+    except FileNotFoundError as exc:
+        raise CLIError(f"{source}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise CLIError(f"{source}: is a directory, expected a text file") from exc
+    except PermissionError as exc:
+        raise CLIError(f"{source}: permission denied") from exc
+
+
+def progress_enabled(quiet: bool) -> bool:
+    """Progress bars only on an interactive stderr, and never with --quiet."""
+    return not quiet and sys.stderr.isatty()

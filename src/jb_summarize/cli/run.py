@@ -1,0 +1,189 @@
+"""``jb-summarize run``: the main job on one article (the seed by default)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from ..glossary import load_glossary
+from ..models.loading import load_generator, split_generator_options
+from ..models.registry import get_spec
+from ..pipeline import peak_rss_mb, summarize_article
+from ..summarize import ModelSummarizer, Summarizer, load_summarizer
+from ..translate import DEFAULT_TRANSLATOR, Translator, load_translator
+from ._common import PROG, CLIError, formatter, read_article
+
+DEFAULT_MODEL = DEFAULT_TRANSLATOR
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int) -> str:
+    out = ""
+    for char in text:
+        if _width(out + char) > width - 1 and _width(text) > width:
+            out += "…"
+            break
+        out += char
+    return out + " " * max(0, width - _width(out))
+
+
+def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None]:
+    """Summariser and translator; one model load when both are the same model."""
+    summarizer_name = args.summarizer or args.model
+    translator_name = None if args.no_translate else (args.translator or args.model)
+    adapter = {"offline": args.offline} if args.offline else {}
+    glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
+    translator_options: dict[str, Any] = {"glossary": glossary}
+    summarizer_options: dict[str, Any] = {"max_chars": args.max_chars}
+    spec = get_spec(summarizer_name)
+    if translator_name == summarizer_name and not (spec and spec.family == "builtin"):
+        generator_options, _ = split_generator_options(adapter)
+        generator, spec = load_generator(summarizer_name, task="summarize", **generator_options)
+        return (
+            ModelSummarizer(generator, spec=spec, **summarizer_options),
+            Translator(generator, spec=spec, **translator_options),
+        )
+    summarizer = load_summarizer(summarizer_name, **summarizer_options, **adapter)
+    translator = load_translator(translator_name, **translator_options, **adapter) if translator_name else None
+    return summarizer, translator
+
+
+def _read_records(path: Path) -> list[dict[str, Any]]:
+    records = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut short by an interrupted run is done again
+    return records
+
+
+def write_markdown(records: list[dict[str, Any]], title: str | None, path: Path) -> None:
+    lines = [f"# {title or 'jb-summarize run'}", ""]
+    for r in records:
+        lines += [f"## {r['index']}. {r.get('headline') or '(no headline)'}", ""]
+        if r.get("headline_en"):
+            lines += [f"*{r['headline_en']}*", ""]
+        lines += [f"- **Summary (zh):** {r['summary_zh']}"]
+        if "summary_en" in r:
+            lines += [f"- **Summary (en):** {r['summary_en']}"]
+        if r.get("rouge"):
+            s = r["rouge"]
+            lines += [
+                f"- **ROUGE-1/2/L (char, vs headline):** {s['rouge1']:.1f} / {s['rouge2']:.1f} / {s['rougeL']:.1f}"
+            ]
+        if r.get("flagged"):
+            lines += [f"- **Flagged:** {', '.join(r['flagged'])}"]
+        if r.get("body_en"):
+            lines += ["", r["body_en"].replace("\n", "\n\n")]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def print_table(records: list[dict[str, Any]]) -> None:
+    header = f"{'#':>2}  {_cell('headline (reference)', 28)}  {_cell('summary', 28)}  {'R-1':>5} {'R-2':>5} {'R-L':>5}"
+    print(header)
+    print("-" * _width(header))
+    for r in records:
+        s = r.get("rouge") or {}
+        scores = " ".join(f"{s[k]:5.1f}" if k in s else "    -" for k in ("rouge1", "rouge2", "rougeL"))
+        print(f"{r['index']:>2}  {_cell(r.get('headline') or '-', 28)}  {_cell(r['summary_zh'], 28)}  {scores}")
+        if r.get("summary_en"):
+            print(f"    {_cell(r.get('headline_en') or '-', 28)}  {_cell(r['summary_en'], 28)}")
+    scored = [r["rouge"] for r in records if r.get("rouge")]
+    if scored:
+        means = " ".join(f"{sum(x[k] for x in scored) / len(scored):5.1f}" for k in ("rouge1", "rouge2", "rougeL"))
+        print("-" * _width(header))
+        print(f"{'':>2}  {_cell(f'mean over {len(scored)} sections', 58)}  {means}")
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    article = read_article(args.input)
+    if not article.sections:
+        raise CLIError("the input has no text to summarise")
+    out_dir = Path(args.output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jsonl = out_dir / f"{article.id}.jsonl"
+    done = {r["id"] for r in _read_records(jsonl)} if args.resume else set()
+    if not args.resume:
+        jsonl.write_text("", encoding="utf-8")
+    summarizer, translator = _load_tasks(args)
+    loaded = time.perf_counter()
+    with jsonl.open("a", encoding="utf-8") as out:
+        for record in summarize_article(
+            article, summarizer, translator, translate_bodies=not args.no_bodies, skip_ids=done
+        ):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+            if not args.quiet:
+                print(
+                    f"[{time.perf_counter() - start:6.1f}s] section {record['index']}: {record['summary_zh']}",
+                    file=sys.stderr,
+                )
+    records = sorted(_read_records(jsonl), key=lambda r: r["index"])
+    markdown = out_dir / f"{article.id}.md"
+    write_markdown(records, article.title, markdown)
+    meta = {
+        "article": article.id,
+        "sections": len(article.sections),
+        "summarizer": summarizer.name,
+        "translator": translator.name if translator else None,
+        "translate_bodies": not args.no_bodies,
+        "load_seconds": round(loaded - start, 2),
+        "seconds": round(time.perf_counter() - start, 2),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    (out_dir / f"{article.id}.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print_table(records)
+    print(
+        f"\n{len(records)} sections in {meta['seconds']} s (model load {meta['load_seconds']} s), "
+        f"peak RSS {meta['peak_rss_mb']} MB"
+    )
+    print(f"wrote {jsonl}, {markdown}")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        formatter_class=formatter,
+        help="the main job: summaries, English headlines and translations, scores (default: the seed)",
+        description=(
+            "For each section of an article: the editors' headline, a generated Chinese headline-style\n"
+            "summary, both in English (and the body in English), and the character ROUGE of the summary\n"
+            "against the headline. Records are written to OUTPUT_DIR/<article>.jsonl as each section\n"
+            "finishes, then a Markdown report; a summary table goes to the terminal.\n\n"
+            f"The default model ({DEFAULT_MODEL}) runs on llama.cpp and is fetched on first use."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} run                                  # the seed, default model\n"
+            f"  {PROG} run page.txt --model qwen2.5-coder-0.5b-instruct-q4_k_m --no-bodies\n"
+            f"  {PROG} run --summarizer extractive --no-translate   # no weights needed\n"
+            f"  {PROG} run --resume                         # go on after an interruption"
+        ),
+    )
+    p.add_argument("input", nargs="?", metavar="FILE|-", help="article text file, or - for stdin (default: the seed)")
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"model for both tasks (default {DEFAULT_MODEL})")
+    p.add_argument("--summarizer", help="summariser instead of --model (e.g. extractive, lead)")
+    p.add_argument("--translator", help="translator instead of --model")
+    p.add_argument("--no-translate", action="store_true", help="Chinese summaries and scores only")
+    p.add_argument("--no-bodies", action="store_true", help="translate headlines and summaries, not the bodies")
+    p.add_argument("--max-chars", type=int, default=30, help="summary length budget in characters (default 30)")
+    p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
+    p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")
+    p.add_argument("--offline", action="store_true", help="never download: fail if the model is not here")
+    p.add_argument("--output-dir", default="output", help="where the JSONL and Markdown go (default ./output)")
+    p.add_argument("--resume", action="store_true", help="keep finished sections of an earlier run")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=run)
