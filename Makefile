@@ -1,32 +1,43 @@
-# Set-up is part of every target: a bare machine needs only Python 3.10+ and make.
+# Set-up is part of every target: a bare machine needs only Python 3.10+, a C compiler, cmake and make.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test test-quick lint models-md clean
 
 # torch is pinned and installed first: the CPU wheel (2.13.0) is then already there when the
 # project's own `torch>=2.4` is resolved, so pip never pulls a multi-GB CUDA build.
+# llama-cpp-python (the [llama] extra) compiles from source: about 5 minutes on 2 cores, once.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,llama]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
+# The main job: fetch the default model (1.1 GB, once) and run the seed article end to end.
 run: $(STAMP)
-	$(VENV)/bin/jb-summarize sections --format markdown
+	$(VENV)/bin/jb-summarize run --output-dir output
 
+# Everything, the real-model tests included (they fetch the 0.5B model, 480 MB, once).
 test: $(STAMP)
 	$(PY) -m ruff check src tests eval
+	$(PY) eval/update_models_md.py --check
 	$(PY) -m pytest -q
+
+# The quick suite: no real weights.
+test-quick: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests eval
 	$(PY) -m ruff format --check src tests eval
+
+models-md: $(STAMP)
+	$(PY) eval/update_models_md.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

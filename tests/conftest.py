@@ -53,4 +53,5 @@ def tiny_qwen(tmp_path_factory, corpus) -> Path:
 def no_hub(monkeypatch, tmp_path_factory) -> None:
     """Tests never reach a model hub, and never touch the user's caches."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("JB_SUMMARIZE_OFFLINE", "1")
     monkeypatch.setenv("JB_SUMMARIZE_HOME", str(tmp_path_factory.getbasetemp() / "jb_home"))

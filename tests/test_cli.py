@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from helpers import run_cli
 from jb_summarize.cli import main
-
-
-def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "jb_summarize", *args], input=stdin, capture_output=True, timeout=120)
 
 
 def test_sections_jsonl_default_is_the_seed(capsys) -> None:

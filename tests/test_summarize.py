@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from fakes import FakeGenerator
+from helpers import FakeGenerator
 from jb_summarize import load_seed_article, load_summarizer
 from jb_summarize.summarize import ExtractiveSummarizer, LeadSummarizer, ModelSummarizer, textrank_scores
 

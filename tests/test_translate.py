@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fakes import FakeGenerator
+from helpers import FakeGenerator
 from jb_summarize import load_seed_article, load_translator
 from jb_summarize.translate import Translator, segment
 

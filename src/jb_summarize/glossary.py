@@ -44,13 +44,13 @@ def load_glossary(*paths: str | Path, bundled: bool = True) -> Glossary:
 def find_terms(text: str, glossary: Mapping[str, str]) -> list[tuple[str, str]]:
     """Glossary terms in the text, longest match first and without overlaps, in order of first use."""
     taken = [False] * len(text)
-    found: dict[str, str] = {}
+    first_use: dict[str, int] = {}
     for zh in sorted(glossary, key=len, reverse=True):
         start = text.find(zh)
         while start != -1:
             end = start + len(zh)
             if not any(taken[start:end]):
                 taken[start:end] = [True] * len(zh)
-                found.setdefault(zh, glossary[zh])
+                first_use.setdefault(zh, start)
             start = text.find(zh, end)
-    return sorted(found.items(), key=lambda item: text.find(item[0]))
+    return [(zh, glossary[zh]) for zh in sorted(first_use, key=first_use.__getitem__)]

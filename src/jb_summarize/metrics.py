@@ -125,11 +125,13 @@ def _sacrebleu(
     _check_aligned(hypotheses, references)
     corpus = metric.corpus_score(list(hypotheses), [list(r) for r in references], n_bootstrap=n_bootstrap)
     per_item = [
-        round(sentence_metric.sentence_score(h, [r[i] for r in references]).score, 4) for i, h in enumerate(hypotheses)
+        round(float(sentence_metric.sentence_score(h, [r[i] for r in references]).score), 4)
+        for i, h in enumerate(hypotheses)
     ]
-    out: dict[str, Any] = {"score": round(corpus.score, 4)}
-    if n_bootstrap > 1:
-        out["ci"] = [round(corpus._mean - corpus._ci, 4), round(corpus._mean + corpus._ci, 4)]
+    out: dict[str, Any] = {"score": round(float(corpus.score), 4)}
+    if n_bootstrap > 1:  # sacrebleu reports the bootstrap mean and the half-width of its 95% interval
+        mean, half = float(corpus._mean), float(corpus._ci)
+        out["ci"] = [round(mean - half, 4), round(mean + half, 4)]
     out["per_item"] = per_item
     out["signature"] = str(metric.get_signature())
     return out

@@ -34,9 +34,12 @@ def summary_messages(text: str, max_chars: int) -> Messages:
 
 def translation_messages(text: str, glossary: Mapping[str, str] | None = None, strict: bool = False) -> Messages:
     """System: the task, the rules and the names that occur in the text; user: the Chinese text alone."""
-    rules = "Translate the user's Chinese text into English. Reply with the English translation only: no notes, no quotes."
+    rules = "Translate the user's Chinese text into English. Reply with the translation only."
     if strict:
-        rules += " Translate every Chinese word; the answer must contain no Chinese characters."
+        rules += (
+            " Translate every Chinese word into English; write names that have no English form in pinyin."
+            " Keep every number exactly as written. The answer must contain no Chinese characters."
+        )
     terms = find_terms(text, glossary or {})
     if terms:
         rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."

@@ -6,8 +6,9 @@
 
 Each input is split into paragraphs (newlines) and sentences; units too long for the model are split
 further at clause boundaries. Units are translated in length-sorted batches and reassembled in the
-input's layout. An output that loops, keeps Chinese characters, misses a glossary term or is empty is
-retried with beam search and a repetition penalty, and flagged in ``info.flagged`` if it stays wrong.
+input's layout. An output that loops, keeps Chinese characters, is shorter than its source, drops or
+changes a figure, misses a glossary term or is empty is retried with beam search, a repetition penalty and
+a stricter prompt, and flagged in ``info.flagged`` if it stays wrong.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ __all__ = ["DEFAULT_TRANSLATOR", "Translator", "load_translator", "segment"]
 
 DEFAULT_TRANSLATOR = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 RETRY_DECODING = {"num_beams": 4, "repetition_penalty": 1.3, "no_repeat_ngram_size": 3}
+# How bad each problem is, to choose between a first answer and its retry.
+_SEVERITY = {"empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 _CLAUSE_END = re.compile("(?<=[，、：,:])")
+# Figures a translation must carry over unchanged: two or more digits, or a decimal, with its scale word.
+_FIGURE = re.compile(r"\d[\d,]*\.\d+(?: billion| million)?|\d[\d,]+(?: billion| million)?")
 
 
 def _pack(pieces: list[str], fits: Callable[[str], bool]) -> list[str]:
@@ -131,6 +136,13 @@ class Translator:
             return "loop"
         if has_cjk(output):
             return "untranslated"
+        if len(output) < sum(1 for c in source if not c.isspace()):
+            return "too short"  # English is longer than the Chinese it translates; this is an echo or a stub
+        figures_out = output.replace(",", "")
+        model_source = english_amounts(source) if self.rewrite_amounts else source
+        for figure in _FIGURE.findall(model_source):
+            if figure.replace(",", "") not in figures_out:
+                return "number"
         for _, en in find_terms(source, self.glossary):
             if en.lower() not in output.lower():
                 return "glossary"
@@ -165,18 +177,22 @@ class Translator:
         unique = list(dict.fromkeys(u for layout in layouts for para in layout for u in para))
         translated = dict(zip(unique, self._generate(unique, bs, show_progress_bar, **self.decoding), strict=True))
 
-        retried = 0
-        bad: set[str] = set()
-        if self.retry:
-            failing = [u for u in unique if self._problem(u, translated[u])]
-            retried = len(failing)
-            if failing:
-                retry_decoding = {**self.decoding, **RETRY_DECODING}
-                retry_decoding["num_beams"] = max(self.decoding["num_beams"] or 1, RETRY_DECODING["num_beams"])
-                for unit, output in zip(failing, self._generate(failing, bs, False, strict=True, **retry_decoding), strict=True):
-                    translated[unit] = output
-                    if self._problem(unit, output):
-                        bad.add(unit)
+        problems = {u: self._problem(u, translated[u]) for u in unique} if self.retry else {}
+        failing = [u for u, problem in problems.items() if problem]
+        # A loop is retried with a repetition penalty; anything else without one (it garbles figures
+        # like 774,000). Both get beams (where the backend has them) and a stricter prompt.
+        groups = {is_loop: [u for u in failing if (problems[u] == "loop") is is_loop] for is_loop in (True, False)}
+        for is_loop, group in groups.items():
+            if not group:
+                continue
+            decoding = {**self.decoding, **(RETRY_DECODING if is_loop else {})}
+            decoding["num_beams"] = max(self.decoding["num_beams"] or 1, RETRY_DECODING["num_beams"])
+            for unit, output in zip(group, self._generate(group, bs, False, strict=True, **decoding), strict=True):
+                problem = self._problem(unit, output)
+                # keep the retry unless it is worse than the first answer
+                if _SEVERITY.get(problem, 0) <= _SEVERITY[problems[unit]]:
+                    translated[unit], problems[unit] = output, problem
+        bad = {u for u in failing if problems[u]}
 
         outputs = ["\n".join(" ".join(translated[u] for u in para) for para in layout) for layout in layouts]
         flagged = [i for i, layout in enumerate(layouts) if any(u in bad for para in layout for u in para)]
@@ -191,7 +207,7 @@ class Translator:
             },
             n_inputs=len(texts),
             n_units=len(unique),
-            retried=retried,
+            retried=len(failing),
             flagged=flagged,
             seconds=time.perf_counter() - start,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import unicodedata
@@ -114,9 +115,12 @@ def run(args: argparse.Namespace) -> int:
     out_dir = Path(args.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     jsonl = out_dir / f"{article.id}.jsonl"
-    done = {r["id"] for r in _read_records(jsonl)} if args.resume else set()
-    if not args.resume:
-        jsonl.write_text("", encoding="utf-8")
+    kept = _read_records(jsonl) if args.resume else []
+    # a resumed file keeps its whole records; a line cut short by the interruption is dropped
+    fresh = jsonl.with_name(jsonl.name + ".tmp")
+    fresh.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
+    os.replace(fresh, jsonl)
+    done = {r["id"] for r in kept}
     summarizer, translator = _load_tasks(args)
     loaded = time.perf_counter()
     with jsonl.open("a", encoding="utf-8") as out:

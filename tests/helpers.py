@@ -1,7 +1,9 @@
-"""A scripted text generator: exercises the task layer's segmentation, batching and retries exactly."""
+"""Test helpers: a scripted text generator, and running the CLI in a subprocess."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -9,6 +11,7 @@ from jb_summarize.models.hf import TextGenerator
 
 
 class FakeGenerator(TextGenerator):
+    # A scripted generator exercises the task layer's segmentation, batching and retries exactly.
     """Answers with ``respond(input, decoding)``; records every call."""
 
     backend = "fake"
@@ -28,3 +31,10 @@ class FakeGenerator(TextGenerator):
             {"inputs": list(inputs), "max_new_tokens": list(max_new_tokens), "batch_size": batch_size, **decoding}
         )
         return [self.respond(x, decoding) for x in inputs]
+
+
+def run_cli(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m jb_summarize ARGS`` with stdout and stderr captured."""
+    return subprocess.run([sys.executable, "-m", "jb_summarize", *args], input=stdin, capture_output=True, timeout=300)

