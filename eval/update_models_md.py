@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -14,9 +15,44 @@ from pathlib import Path
 
 from jb_summarize.models import models_markdown
 
-MODELS_MD = Path(__file__).resolve().parents[1] / "models.md"
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_MD = ROOT / "models.md"
+RESULTS = ROOT / "eval" / "results"
 
-BLOCKS: dict[str, Callable[[], str]] = {"registry": models_markdown}
+
+def _with_ci(metrics: dict, name: str) -> str:
+    ci = metrics.get(f"{name}_ci")
+    return f"{metrics[name]:.1f} [{ci[0]:.1f}, {ci[1]:.1f}]" if ci else f"{metrics[name]:.1f}"
+
+
+def results_markdown() -> str:
+    """One row per eval/results/*.json written by `jb-summarize eval run` (bench files excluded)."""
+    rows = [
+        "| task | benchmark | n | model | scores (95% CI) | items/s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    records = []
+    for path in sorted(RESULTS.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if "benchmark" in record and "metrics" in record:
+            records.append(record)
+    order = {"seed": 0, "lcsts": 1, "seed-en": 2, "wmt21": 3}
+    records.sort(key=lambda r: (r["task"], order.get(r["benchmark"], 9), r["benchmark"], r["model"]))
+    for r in records:
+        m = r["metrics"]
+        if r["lang"] == "zh":
+            tok = r["metric_settings"]["tokenize"]
+            scores = f"R-1 {_with_ci(m, 'rouge1')}, R-2 {_with_ci(m, 'rouge2')}, R-L {_with_ci(m, 'rougeL')} ({tok})"
+        else:
+            scores = f"BLEU {_with_ci(m, 'bleu')}, chrF {_with_ci(m, 'chrf')}"
+        rows.append(
+            f"| {r['task']} | {r['benchmark']} | {r['n']} | `{r['model']}` | {scores} "
+            f"| {r['items_per_second']} | {r['peak_rss_mb']} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"registry": models_markdown, "results": results_markdown}
 
 
 def replace_block(text: str, name: str, content: str) -> str:

@@ -7,9 +7,13 @@ import json
 import sys
 from pathlib import Path
 
+from ..evaluation import BENCHMARKS, evaluate, load_benchmark
+from ..glossary import load_glossary
 from ..metrics import score
+from ..summarize import load_summarizer
 from ..text import decode_bytes
-from ._common import PROG, CLIError, formatter
+from ..translate import load_translator
+from ._common import PROG, CLIError, formatter, progress_enabled
 
 
 def read_lines(source: str) -> list[str]:
@@ -57,6 +61,56 @@ def score_files(args: argparse.Namespace) -> int:
     return 0
 
 
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in Path(name).name or name)
+
+
+def run_benchmark(args: argparse.Namespace) -> int:
+    try:
+        dataset = load_benchmark(
+            args.benchmark,
+            text_field=args.text_field,
+            ref_field=args.ref_field,
+            id_field=args.id_field,
+            split=args.split,
+            limit=args.limit,
+        )
+    except FileNotFoundError as exc:
+        raise CLIError(str(exc).strip("'\"")) from exc
+    adapter = {"offline": True} if args.offline else {}
+    if args.task == "summarize":
+        task = load_summarizer(args.model, max_chars=args.max_chars, **adapter)
+    else:
+        glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
+        task = load_translator(args.model, glossary=glossary, **adapter)
+    lang = "zh" if args.task == "summarize" else "en"
+    result = evaluate(
+        task,
+        dataset,
+        benchmark=args.benchmark,
+        lang=lang,
+        tokenize=args.tokenize,
+        batch_size=args.batch_size,
+        n_bootstrap=args.bootstrap,
+        limit=args.limit,
+        show_progress_bar=progress_enabled(args.quiet),
+    )
+    output = Path(
+        args.output
+        or Path("eval")
+        / "results"
+        / f"{args.task}-{_safe(args.benchmark)}-{_safe(args.model)}{'-n' + str(args.limit) if args.limit else ''}.json"
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    metrics = result["metrics"]
+    names = ["rouge1", "rouge2", "rougeL", "bleu"] if lang == "zh" else ["bleu", "chrf"]
+    shown = "  ".join(f"{m} {metrics[m]:.2f} [{metrics[m + '_ci'][0]:.2f}, {metrics[m + '_ci'][1]:.2f}]" for m in names)
+    print(f"{args.task} {args.benchmark} n={result['n']} {args.model}: {shown}  ({result['seconds']} s)")
+    print(f"wrote {output}")
+    return 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "eval",
@@ -90,3 +144,43 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--no-per-item", action="store_true", help="leave per-item scores out of the JSON")
     s.set_defaults(func=score_files)
+
+    r = actions.add_parser(
+        "run",
+        formatter_class=formatter,
+        help="run a summariser or translator over a benchmark, score it, write a JSON result",
+        description=(
+            "Run a model over a benchmark and score it. Benchmarks: "
+            + ", ".join(BENCHMARKS)
+            + " (read from $JB_SUMMARIZE_DATA,\n"
+            "default ../shared/data), or a JSONL/CSV/TSV file (--text-field/--ref-field), or a hub dataset.\n"
+            "The JSON result records the model, its revision or hash, decoding parameters, metric settings,\n"
+            "sample size, library versions, time taken and per-item scores."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} eval run --task summarize --model extractive --benchmark lcsts\n"
+            f"  {PROG} eval run --task translate --model qwen2.5-coder-0.5b-instruct-q4_k_m \\\n"
+            "        --benchmark wmt21 --limit 200\n"
+            f"  {PROG} eval run --task summarize --model lead --benchmark pairs.jsonl \\\n"
+            "        --text-field body --ref-field title"
+        ),
+    )
+    r.add_argument("--task", required=True, choices=["summarize", "translate"])
+    r.add_argument("--model", required=True, help="registry name, local folder or hub id")
+    r.add_argument("--benchmark", required=True, help="seed, lcsts, wmt21, seed-en, a file, or a hub dataset")
+    r.add_argument("--text-field", default="text", help="source column of a file or hub dataset (default text)")
+    r.add_argument("--ref-field", default="summary", help="reference column (default summary)")
+    r.add_argument("--id-field", default="id", help="id column, if any (default id)")
+    r.add_argument("--split", default="test", help="split of a hub dataset (default test)")
+    r.add_argument("--limit", type=int, help="a fixed-seed sample of N items (original order kept)")
+    r.add_argument("--batch-size", type=int, help="batch size for the model")
+    r.add_argument("--max-chars", type=int, default=30, help="summary budget in characters (default 30)")
+    r.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens (default char)")
+    r.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")
+    r.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names for translation")
+    r.add_argument("--no-glossary", action="store_true", help="translate without the bundled glossary")
+    r.add_argument("--offline", action="store_true", help="never download a model")
+    r.add_argument("--output", metavar="FILE", help="JSON result (default eval/results/TASK-BENCHMARK-MODEL.json)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=run_benchmark)

@@ -1,0 +1,164 @@
+"""Run a summariser or translator over a benchmark and score it, recording where every number came from.
+
+Benchmarks are ``datasets.Dataset``s with the columns ``id``, ``source`` and ``reference``:
+
+- ``seed``: the seed article's sections, body -> editors' headline (summaries);
+- ``lcsts``: LCSTS PART_III pairs with human label >= 3 (725), text -> summary;
+- ``wmt21``: WMT21 newstest2021 zh-en (1,948 lines), source -> reference A;
+- ``seed-en``: the project's own English references for the seed (eval/references/);
+- any JSONL/CSV/TSV file (``text_field``/``ref_field`` name the columns), or a hub dataset name.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .article import load_seed_article
+from .metrics import score
+from .pipeline import peak_rss_mb
+from .results import library_versions
+
+__all__ = ["BENCHMARKS", "data_dir", "evaluate", "load_benchmark"]
+
+BENCHMARKS = {"seed": "zh", "lcsts": "zh", "wmt21": "en", "seed-en": "en"}
+SAMPLE_SEED = 12345
+
+
+def data_dir() -> Path:
+    """``$JB_SUMMARIZE_DATA``, else ``../shared/data`` beside the current folder."""
+    return Path(os.environ.get("JB_SUMMARIZE_DATA") or Path.cwd().parent / "shared" / "data")
+
+
+def references_dir() -> Path:
+    """``$JB_SUMMARIZE_REFERENCES``, else ``eval/references`` in the current folder."""
+    return Path(os.environ.get("JB_SUMMARIZE_REFERENCES") or Path.cwd() / "eval" / "references")
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: benchmark file not found (set JB_SUMMARIZE_DATA?)")
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def _from_columns(ids: Sequence[str], sources: Sequence[str], references: Sequence[str]):
+    import datasets
+
+    return datasets.Dataset.from_dict({"id": list(ids), "source": list(sources), "reference": list(references)})
+
+
+def _named(name: str):
+    if name == "seed":
+        sections = [s for s in load_seed_article().sections if s.headline]
+        return _from_columns([s.id for s in sections], [s.body for s in sections], [s.headline for s in sections])
+    if name == "seed-en":
+        folder = references_dir()
+        sources, targets = _lines(folder / "seed.zh"), _lines(folder / "seed.en")
+        if len(sources) != len(targets):
+            raise ValueError(f"{folder}: seed.zh has {len(sources)} lines, seed.en {len(targets)}")
+        return _from_columns([f"seed-en:{i}" for i in range(len(sources))], sources, targets)
+    if name == "wmt21":
+        folder = data_dir() / "wmt21-zh-en"
+        sources = _lines(folder / "newstest2021.zh-en.src.zh")
+        references = _lines(folder / "newstest2021.zh-en.ref.A.en")
+        return _from_columns([f"wmt21:{i}" for i in range(len(sources))], sources, references)
+    if name == "lcsts":
+        return _load_file(data_dir() / "lcsts-part3" / "lcsts_part_iii_label_ge3.jsonl", "text", "summary", "id")
+    raise KeyError(name)
+
+
+def _load_file(path: Path, text_field: str, ref_field: str, id_field: str | None):
+    import datasets
+
+    suffix = path.suffix.lower()
+    kind = {".jsonl": "json", ".json": "json", ".csv": "csv", ".tsv": "csv"}.get(suffix)
+    if kind is None:
+        raise ValueError(f"{path}: expected .jsonl, .json, .csv or .tsv")
+    options = {"delimiter": "\t"} if suffix == ".tsv" else {}
+    ds = datasets.load_dataset(kind, data_files=str(path), split="train", **options)
+    return _normalise(ds, text_field, ref_field, id_field, str(path))
+
+
+def _normalise(ds, text_field: str, ref_field: str, id_field: str | None, name: str):
+    for field in (text_field, ref_field):
+        if field not in ds.column_names:
+            raise ValueError(f"{name}: no column {field!r} (columns: {', '.join(ds.column_names)})")
+    ids = [str(x) for x in ds[id_field]] if id_field and id_field in ds.column_names else list(map(str, range(len(ds))))
+    return _from_columns(ids, [str(x) for x in ds[text_field]], [str(x) for x in ds[ref_field]])
+
+
+def load_benchmark(
+    name_or_path: str,
+    *,
+    text_field: str = "text",
+    ref_field: str = "summary",
+    id_field: str | None = "id",
+    split: str = "test",
+    limit: int | None = None,
+    seed: int = SAMPLE_SEED,
+):
+    """A benchmark as a Dataset(id, source, reference); ``limit`` takes a fixed-seed sample in original order."""
+    path = Path(name_or_path)
+    if name_or_path in BENCHMARKS:
+        ds = _named(name_or_path)
+    elif path.exists():
+        ds = _load_file(path, text_field, ref_field, id_field)
+    elif path.suffix.lower() in (".jsonl", ".json", ".csv", ".tsv") or name_or_path.startswith((".", "/", "~")):
+        raise FileNotFoundError(f"{name_or_path}: no such file")
+    else:
+        import datasets
+
+        try:
+            hub = datasets.load_dataset(name_or_path, split=split)
+        except (ConnectionError, OSError, ValueError) as exc:
+            raise FileNotFoundError(
+                f"{name_or_path}: not a benchmark name ({', '.join(BENCHMARKS)}), a file, or a dataset the hub "
+                f"could give ({type(exc).__name__}: {exc})"
+            ) from exc
+        ds = _normalise(hub, text_field, ref_field, id_field, name_or_path)
+    if limit is not None and limit < len(ds):
+        picked = sorted(ds.shuffle(seed=seed).select(range(limit))["id"], key=ds["id"].index)
+        keep = set(picked)
+        ds = ds.filter(lambda row: row["id"] in keep)
+    return ds
+
+
+def evaluate(
+    task: Any,
+    dataset,
+    *,
+    benchmark: str,
+    lang: str,
+    tokenize: str = "char",
+    batch_size: int | None = None,
+    n_bootstrap: int = 1000,
+    limit: int | None = None,
+    show_progress_bar: bool = False,
+) -> dict[str, Any]:
+    """Run ``task`` (a Summarizer or Translator) on every source and score it against the references."""
+    start = time.perf_counter()
+    sources, references = dataset["source"], dataset["reference"]
+    result = task.run(sources, batch_size=batch_size, show_progress_bar=show_progress_bar)
+    seconds = time.perf_counter() - start
+    scores = score(result.outputs, [references], lang=lang, tokenize=tokenize, n_bootstrap=n_bootstrap)
+    per_item = scores.pop("per_item")
+    return {
+        "benchmark": benchmark,
+        "task": result.info.task,
+        "model": result.info.model,
+        "model_info": result.info.to_dict(),
+        "lang": lang,
+        "n": len(sources),
+        "limit": limit,
+        "sample_seed": SAMPLE_SEED if limit else None,
+        "metrics": scores,
+        "metric_settings": {"tokenize": tokenize if lang == "zh" else "13a", "bootstrap": n_bootstrap},
+        "versions": library_versions(),
+        "seconds": round(seconds, 2),
+        "items_per_second": round(len(sources) / seconds, 3) if seconds else None,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "items": [{"id": i, "output": o, **s} for i, o, s in zip(dataset["id"], result.outputs, per_item, strict=True)],
+    }
