@@ -101,6 +101,9 @@ def load_benchmark(
     seed: int = SAMPLE_SEED,
 ):
     """A benchmark as a Dataset(id, source, reference); ``limit`` takes a fixed-seed sample in original order."""
+    import datasets
+
+    datasets.disable_progress_bars()
     path = Path(name_or_path)
     if name_or_path in BENCHMARKS:
         ds = _named(name_or_path)
@@ -109,8 +112,6 @@ def load_benchmark(
     elif path.suffix.lower() in (".jsonl", ".json", ".csv", ".tsv") or name_or_path.startswith((".", "/", "~")):
         raise FileNotFoundError(f"{name_or_path}: no such file")
     else:
-        import datasets
-
         try:
             hub = datasets.load_dataset(name_or_path, split=split)
         except (ConnectionError, OSError, ValueError) as exc:

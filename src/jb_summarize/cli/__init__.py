@@ -8,8 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..batch import OutputLockedError
 from ..models.hub import ModelNotAvailableError
 from ..text import InputError
+from . import batch as batch_commands
 from . import eval as eval_command
 from . import models as models_command
 from . import run as run_command
@@ -35,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (run_command, sections_command, models_command, eval_command):
+    run_command.add_parser(sub)
+    batch_commands.add_parsers(sub)
+    for command in (sections_command, eval_command, models_command):
         command.add_parser(sub)
     return parser
 
@@ -48,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except (CLIError, InputError, ModelNotAvailableError, ValueError) as exc:
+    except (CLIError, InputError, ModelNotAvailableError, OutputLockedError, ValueError) as exc:
         if os.environ.get("JB_SUMMARIZE_DEBUG"):
             raise
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from ..glossary import load_glossary
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import get_spec
 from ..pipeline import peak_rss_mb, summarize_article
+from ..report import run_html, run_markdown
 from ..summarize import ModelSummarizer, Summarizer, load_summarizer
 from ..translate import DEFAULT_TRANSLATOR, Translator, load_translator
 from ._common import PROG, CLIError, formatter, read_article
@@ -68,28 +69,6 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def write_markdown(records: list[dict[str, Any]], title: str | None, path: Path) -> None:
-    lines = [f"# {title or 'jb-summarize run'}", ""]
-    for r in records:
-        lines += [f"## {r['index']}. {r.get('headline') or '(no headline)'}", ""]
-        if r.get("headline_en"):
-            lines += [f"*{r['headline_en']}*", ""]
-        lines += [f"- **Summary (zh):** {r['summary_zh']}"]
-        if "summary_en" in r:
-            lines += [f"- **Summary (en):** {r['summary_en']}"]
-        if r.get("rouge"):
-            s = r["rouge"]
-            lines += [
-                f"- **ROUGE-1/2/L (char, vs headline):** {s['rouge1']:.1f} / {s['rouge2']:.1f} / {s['rougeL']:.1f}"
-            ]
-        if r.get("flagged"):
-            lines += [f"- **Flagged:** {', '.join(r['flagged'])}"]
-        if r.get("body_en"):
-            lines += ["", r["body_en"].replace("\n", "\n\n")]
-        lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
 def print_table(records: list[dict[str, Any]]) -> None:
     header = f"{'#':>2}  {_cell('headline (reference)', 28)}  {_cell('summary', 28)}  {'R-1':>5} {'R-2':>5} {'R-L':>5}"
     print(header)
@@ -136,7 +115,10 @@ def run(args: argparse.Namespace) -> int:
                 )
     records = sorted(_read_records(jsonl), key=lambda r: r["index"])
     markdown = out_dir / f"{article.id}.md"
-    write_markdown(records, article.title, markdown)
+    markdown.write_text(run_markdown(records, article.title), encoding="utf-8")
+    report = out_dir / f"{article.id}.html"
+    texts = {s.id: s.body for s in article.sections}
+    report.write_text(run_html(records, article.title, texts), encoding="utf-8")
     meta = {
         "article": article.id,
         "sections": len(article.sections),
@@ -153,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         f"\n{len(records)} sections in {meta['seconds']} s (model load {meta['load_seconds']} s), "
         f"peak RSS {meta['peak_rss_mb']} MB"
     )
-    print(f"wrote {jsonl}, {markdown}")
+    print(f"wrote {jsonl}, {markdown}, {report}")
     return 0
 
 

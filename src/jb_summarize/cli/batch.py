@@ -1,0 +1,159 @@
+"""``jb-summarize summarize`` and ``jb-summarize translate``: batch runs over many inputs."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..batch import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task
+from ..glossary import load_glossary
+from ..report import batch_html
+from ..summarize import load_summarizer
+from ..translate import DEFAULT_TRANSLATOR, load_translator
+from ._common import PROG, CLIError, formatter, progress_enabled
+
+EXIT_SKIPPED = 1  # finished, but some input records were skipped
+
+
+def _load_task(args: argparse.Namespace) -> Any:
+    adapter = {"offline": True} if args.offline else {}
+    if args.command == "summarize":
+        return load_summarizer(args.model, max_chars=args.max_chars, **adapter)
+    glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
+    return load_translator(args.model, glossary=glossary, **adapter)
+
+
+def _report(bad: BadRecord) -> None:
+    print(f"{PROG}: skipped {bad}", file=sys.stderr)
+
+
+def _output_paths(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """(records file, format). HTML/Markdown/TSV outputs keep their records in OUTPUT.records.jsonl."""
+    if args.output is None:
+        return None, "jsonl"
+    output = Path(args.output)
+    fmt = args.format or {".html": "html", ".md": "markdown", ".tsv": "tsv"}.get(output.suffix.lower(), "jsonl")
+    return (output if fmt == "jsonl" else output.with_name(output.name + ".records.jsonl")), fmt
+
+
+def _render(records: list[dict[str, Any]], fmt: str, key: str, target: Path | None) -> None:
+    if fmt == "jsonl":
+        return  # the records file is the output
+    if fmt == "html":
+        text = batch_html(records, key, f"jb-summarize {key}")
+    elif fmt == "markdown":
+        text = "".join(f"## {r['id']}\n\n{r[key]}\n\n" for r in records)
+    else:
+        text = "id\t" + key + "\n" + "".join(f"{r['id']}\t{r[key].replace(chr(10), ' ')}\n" for r in records)
+    if target is None:
+        sys.stdout.write(text)
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
+def run(args: argparse.Namespace) -> int:
+    key = "summary" if args.command == "summarize" else "translation"
+    good: list[dict[str, Any]] = []
+    bad: list[BadRecord] = []
+    seen: set[str] = set()
+    for item in read_records(args.inputs, text_field=args.text_field, id_field=args.id_field, split=args.split):
+        if isinstance(item, dict) and item["id"] in seen:
+            item = BadRecord(item["source"], item["line"], f"duplicate id {item['id']!r}")
+        if isinstance(item, BadRecord):
+            _report(item)
+            if args.on_error == "stop":
+                raise CLIError(f"stopped at a bad record ({item}); --on-error skip goes on")
+            bad.append(item)
+            continue
+        seen.add(item["id"])
+        good.append(item)
+    dataset = records_dataset(good)
+    if args.shard:
+        index, count = parse_shard(args.shard)
+        dataset = dataset.shard(num_shards=count, index=index, contiguous=True)
+    task = _load_task(args)
+    records_path, fmt = _output_paths(args)
+
+    def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
+        info, position = where
+        record = {"id": row["id"], key: output, "model": info.model, "flagged": position in info.flagged}
+        if fmt != "jsonl":
+            record["text"] = row["text"]
+        return record
+
+    progress = progress_enabled(args.quiet)
+    task_run = functools.partial(task.run, batch_size=args.batch_size)
+    try:
+        with RecordWriter(records_path, resume=args.resume, overwrite=args.overwrite) as writer:
+            run_task(dataset, task_run, writer, make_record, chunk_size=args.chunk_size, progress=progress)
+            records = writer.records() if records_path is not None else []
+    except FileExistsError as exc:
+        raise CLIError(str(exc)) from exc
+    if records_path is not None:
+        _render(records, fmt, key, Path(args.output) if fmt != "jsonl" else None)
+        meta = {
+            "task": args.command,
+            "model": task.name,
+            "inputs": args.inputs,
+            "shard": args.shard,
+            "records": len(records),
+            "skipped": [str(b) for b in bad],
+        }
+        Path(f"{records_path}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+    if bad:
+        print(f"{PROG}: {len(bad)} input record(s) skipped", file=sys.stderr)
+        return EXIT_SKIPPED
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    for command, what in (("summarize", "Chinese headline-style summaries"), ("translate", "English translations")):
+        default = "extractive" if command == "summarize" else DEFAULT_TRANSLATOR
+        p = sub.add_parser(
+            command,
+            formatter_class=formatter,
+            help=f"{what} of many inputs (files, folders, stdin, JSONL/CSV/Parquet, datasets)",
+            description=(
+                f"{what.capitalize()} for every input record, written record by record.\n\n"
+                "Inputs: text files (one record each), folders of .txt files, - (stdin), JSONL/CSV/TSV/Parquet\n"
+                "files (--text-field, --id-field), a saved datasets folder or a hub dataset name (--split).\n"
+                "Output: JSONL with id, output, model and a flag per record (default, to stdout or --output);\n"
+                "--format tsv|markdown|html renders a report once the records are done.\n\n"
+                "Nothing is lost: each record is appended and flushed as soon as it is finished; --resume\n"
+                "skips the ids already in --output; a lock stops a second run writing the same file.\n"
+                f"Exit codes: 0 done, {EXIT_SKIPPED} done but some input records were skipped, 2 error."
+            ),
+            epilog=(
+                "examples:\n"
+                f"  {PROG} {command} INPUT.jsonl --text-field text --id-field id --model {default} \\\n"
+                "      --output OUT.jsonl --resume\n"
+                f"  {PROG} {command} articles/ --output report.html\n"
+                f"  cat page.txt | {PROG} {command} - --model {default}\n"
+                f"  {PROG} {command} corpus.parquet --shard 2/8 --output part-2.jsonl   # shard 2 of 8"
+            ),
+        )
+        p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, - for stdin, or a dataset")
+        p.add_argument("--model", default=default, help=f"registry name, folder or hub id (default {default})")
+        p.add_argument("--text-field", default="text", help="text column/field (default text)")
+        p.add_argument("--id-field", default="id", help="id column/field (default id; line number if absent)")
+        p.add_argument("--split", help="split of a dataset")
+        p.add_argument("--output", "-o", metavar="FILE", help="output file (default: JSONL on stdout)")
+        p.add_argument("--format", choices=["jsonl", "tsv", "markdown", "html"], help="default: from --output's suffix")
+        p.add_argument("--resume", action="store_true", help="skip ids already in --output")
+        p.add_argument("--overwrite", action="store_true", help="start --output again from nothing")
+        p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")
+        p.add_argument("--shard", metavar="I/N", help="process shard I of N (0-based), for several machines")
+        p.add_argument("--batch-size", type=int, help="model batch size")
+        p.add_argument("--chunk-size", type=int, default=32, help="records per write-out step (default 32)")
+        p.add_argument("--offline", action="store_true", help="never download a model")
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+        if command == "summarize":
+            p.add_argument("--max-chars", type=int, default=30, help="summary budget in characters (default 30)")
+        else:
+            p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
+            p.add_argument("--no-glossary", action="store_true", help="do not give the model a glossary")
+        p.set_defaults(func=run)

@@ -1,0 +1,121 @@
+"""Reports people read: the bilingual run report (HTML and Markdown) and batch tables (HTML)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["batch_html", "run_html", "run_markdown"]
+
+_CSS = """
+:root { color-scheme: light; --ink: #1b1b1b; --muted: #5f6368; --line: #d9dce1; --accent: #0b57d0; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.6 "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei",
+       system-ui, sans-serif; color: var(--ink); background: #fff; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.5rem; margin: 0.5rem 0 1rem; }
+.section { border: 1px solid var(--line); border-radius: 8px; padding: 1rem; margin: 0 0 1rem;
+           break-inside: avoid; page-break-inside: avoid; }
+.section h2 { font-size: 1.15rem; margin: 0 0 0.25rem; }
+.section .en { color: var(--muted); }
+.pair { display: grid; grid-template-columns: 1fr; gap: 0.75rem; }
+@media (min-width: 48rem) { .pair { grid-template-columns: 1fr 1fr; } }
+.label { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.scores { font-variant-numeric: tabular-nums; margin: 0.5rem 0; }
+.scores span { display: inline-block; border: 1px solid var(--line); border-radius: 4px;
+               padding: 0 0.4rem; margin: 0 0.3rem 0.3rem 0; }
+.flag { color: #b3261e; }
+details { margin-top: 0.5rem; } summary { cursor: pointer; color: var(--accent); }
+details p { margin: 0.4rem 0; }
+table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid var(--line); padding: 0.4rem;
+  vertical-align: top; text-align: left; }
+@media print { main { max-width: none; padding: 0; } details { display: block; } details > * { display: block; }
+  .section { border-color: #999; } a { color: inherit; } }
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head>"
+        f"<body><main><h1>{_e(title)}</h1>\n{body}\n</main></body></html>\n"
+    )
+
+
+def _paragraphs(text: str | None) -> str:
+    return "".join(f"<p>{_e(p)}</p>" for p in (text or "").split("\n") if p.strip())
+
+
+def run_html(records: Sequence[dict[str, Any]], title: str | None, texts: dict[str, str] | None = None) -> str:
+    """Per section: reference headline and generated summary in Chinese and English side by side, the
+    scores, and (folded) the Chinese text and its English translation."""
+    parts = []
+    for r in records:
+        scores = ""
+        if r.get("rouge"):
+            s = r["rouge"]
+            scores = (
+                '<div class="scores">'
+                + "".join(
+                    f"<span>{name} {s[key]:.1f}</span>"
+                    for name, key in (("R-1", "rouge1"), ("R-2", "rouge2"), ("R-L", "rougeL"))
+                )
+                + f"<span>{_e(s.get('tokenize', 'char'))}</span></div>"
+            )
+        flags = f'<p class="flag">Flagged: {_e(", ".join(r["flagged"]))}</p>' if r.get("flagged") else ""
+        body_zh = (texts or {}).get(r["id"], "")
+        folded = ""
+        if body_zh or r.get("body_en"):
+            folded = (
+                '<details><summary>Text</summary><div class="pair">'
+                f'<div><div class="label">Chinese</div>{_paragraphs(body_zh)}</div>'
+                f'<div><div class="label">English</div>{_paragraphs(r.get("body_en"))}</div></div></details>'
+            )
+        parts.append(
+            f'<section class="section" id="s{r["index"]}">'
+            f"<h2>{r['index']}. {_e(r.get('headline') or '(no headline)')}</h2>"
+            '<div class="pair">'
+            f'<div><div class="label">Reference headline</div><p>{_e(r.get("headline") or "-")}</p>'
+            f'<p class="en">{_e(r.get("headline_en") or "")}</p></div>'
+            f'<div><div class="label">Generated summary</div><p>{_e(r.get("summary_zh"))}</p>'
+            f'<p class="en">{_e(r.get("summary_en") or "")}</p></div>'
+            f"</div>{scores}{flags}{folded}</section>"
+        )
+    return _page(title or "jb-summarize report", "\n".join(parts))
+
+
+def run_markdown(records: Sequence[dict[str, Any]], title: str | None) -> str:
+    lines = [f"# {title or 'jb-summarize run'}", ""]
+    for r in records:
+        lines += [f"## {r['index']}. {r.get('headline') or '(no headline)'}", ""]
+        if r.get("headline_en"):
+            lines += [f"*{r['headline_en']}*", ""]
+        lines += [f"- **Summary (zh):** {r['summary_zh']}"]
+        if "summary_en" in r:
+            lines += [f"- **Summary (en):** {r['summary_en']}"]
+        if r.get("rouge"):
+            scores = " / ".join(f"{r['rouge'][k]:.1f}" for k in ("rouge1", "rouge2", "rougeL"))
+            lines += [f"- **ROUGE-1/2/L (char, vs headline):** {scores}"]
+        if r.get("flagged"):
+            lines += [f"- **Flagged:** {', '.join(r['flagged'])}"]
+        if r.get("body_en"):
+            lines += ["", r["body_en"].replace("\n", "\n\n")]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def batch_html(records: Sequence[dict[str, Any]], output_key: str, title: str) -> str:
+    """A table of id, input and output for summarize/translate batches."""
+    rows = "".join(
+        f"<tr><td>{_e(r['id'])}</td><td>{_paragraphs(r.get('text'))}</td><td>{_paragraphs(r.get(output_key))}</td></tr>"
+        for r in records
+    )
+    head = f"<thead><tr><th>id</th><th>input</th><th>{_e(output_key)}</th></tr></thead>"
+    table = f"<table>{head}<tbody>{rows}</tbody></table>"
+    return _page(title, table)
