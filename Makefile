@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test,llama,ray]'
+	$(PY) -m pip install -q -e '.[test,llama,ct2,ray]'
 	touch $(STAMP)
 
 setup: $(STAMP)

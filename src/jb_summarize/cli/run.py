@@ -43,7 +43,7 @@ def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None
     translator_name = None if args.no_translate else (args.translator or args.model)
     adapter = {"offline": args.offline} if args.offline else {}
     glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
-    translator_options: dict[str, Any] = {"glossary": glossary}
+    translator_options: dict[str, Any] = {"glossary": glossary, "unit": args.unit}
     summarizer_options: dict[str, Any] = {"max_chars": args.max_chars}
     spec = get_spec(summarizer_name)
     if translator_name == summarizer_name and not (spec and spec.family == "builtin"):
@@ -166,6 +166,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-translate", action="store_true", help="Chinese summaries and scores only")
     p.add_argument("--no-bodies", action="store_true", help="translate headlines and summaries, not the bodies")
     p.add_argument("--max-chars", type=int, default=30, help="summary length budget in characters (default 30)")
+    p.add_argument(
+        "--unit",
+        choices=["sentence", "paragraph"],
+        default="sentence",
+        help="translate sentence by sentence (default) or a paragraph per model call",
+    )
     p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
     p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")
     p.add_argument("--offline", action="store_true", help="never download: fail if the model is not here")

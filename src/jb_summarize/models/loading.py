@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .ct2 import CT2Seq2SeqGenerator
 from .fetch import fetch_model, is_present
 from .hf import ChatGenerator, Seq2SeqGenerator, TextGenerator
 from .hub import ModelNotAvailableError, resolve_model_dir
@@ -28,7 +29,12 @@ GENERATOR_OPTIONS = (
     "n_batch",
     "src_lang",
     "tgt_lang",
+    "compute_type",
+    "inter_threads",
+    "intra_threads",
+    "max_batch_tokens",
 )
+_CT2_OPTIONS = ("compute_type", "inter_threads", "intra_threads", "max_batch_tokens")
 
 
 def split_generator_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -55,21 +61,29 @@ def _detect_langs(model_dir: Path) -> tuple[str | None, str | None]:
 def load_generator(
     name_or_path: str, *, task: str, device: str = "cpu", **options: Any
 ) -> tuple[TextGenerator, ModelSpec | None]:
-    """The adapter for a model, and its registry entry when it has one."""
+    """The adapter for a model, and its registry entry when it has one.
+
+    ``backend``: llama.cpp (default) or transformers for GGUF models; transformers (default) or
+    ctranslate2 for seq2seq models. Other options go to the adapter that takes them.
+    """
     spec = get_spec(name_or_path)
     if spec is not None and task not in spec.tasks:
         raise ModelNotAvailableError(f"model {spec.name!r} does not do {task} (it does: {', '.join(spec.tasks)})")
     max_input = options.pop("max_input_tokens", None) or (spec.decoding.get("max_input_tokens") if spec else None)
-
     backend = options.pop("backend", None)
     offline = options.pop("offline", None)
-    chat_options = {k: v for k, v in options.items() if k not in ("src_lang", "tgt_lang")}
+    langs = {k: options.pop(k) for k in ("src_lang", "tgt_lang") if k in options}
+    ct2_options = {k: options.pop(k) for k in _CT2_OPTIONS if k in options}
+    common = {"device": device, "max_input_tokens": max_input}
+
     if spec is not None and spec.family == "gguf":
-        return _load_gguf(spec, backend or "llama.cpp", offline, device, max_input, chat_options), spec
+        return _load_gguf(spec, backend or "llama.cpp", offline, common, options), spec
     if name_or_path.endswith(".gguf") and Path(name_or_path).is_file():
-        return LlamaCppGenerator(name_or_path, device=device, max_input_tokens=max_input, **chat_options), None
-    if backend not in (None, "transformers"):
-        raise ModelNotAvailableError(f"model {name_or_path!r}: backend {backend!r} is only for GGUF models")
+        return LlamaCppGenerator(name_or_path, **common, **options), None
+    if backend not in (None, "transformers", "ctranslate2"):
+        raise ModelNotAvailableError(
+            f"model {name_or_path!r}: unknown backend {backend!r} (transformers or ctranslate2; llama.cpp for GGUF)"
+        )
     model_dir = resolve_model_dir(
         spec.hub_id if spec and spec.hub_id else name_or_path,
         revision=spec.revision if spec else None,
@@ -83,18 +97,22 @@ def load_generator(
         raise ModelNotAvailableError(
             f"model {name_or_path!r}: {model_dir} holds no usable config.json ({exc})"
         ) from exc
-    source = spec.name if spec else name_or_path
-    if config.is_encoder_decoder:
-        src_lang, tgt_lang = _detect_langs(model_dir)
-        if spec is not None:
-            src_lang = spec.quirks.get("src_lang", src_lang)
-            tgt_lang = spec.quirks.get("tgt_lang", tgt_lang)
-        if task == "summarize":
-            src_lang = tgt_lang = None
-        options.setdefault("src_lang", src_lang)
-        options.setdefault("tgt_lang", tgt_lang)
-        return Seq2SeqGenerator(model_dir, source=source, device=device, max_input_tokens=max_input, **options), spec
-    return ChatGenerator(model_dir, source=source, device=device, max_input_tokens=max_input, **chat_options), spec
+    common["source"] = spec.name if spec else name_or_path
+    if not config.is_encoder_decoder:
+        if backend == "ctranslate2":
+            raise ModelNotAvailableError(f"model {name_or_path!r}: the ctranslate2 backend here is for seq2seq models")
+        return ChatGenerator(model_dir, **common, **options), spec
+
+    src_lang, tgt_lang = _detect_langs(model_dir)
+    if spec is not None:
+        src_lang = spec.quirks.get("src_lang", src_lang)
+        tgt_lang = spec.quirks.get("tgt_lang", tgt_lang)
+    if task == "summarize":
+        src_lang = tgt_lang = None
+    langs = {"src_lang": src_lang, "tgt_lang": tgt_lang, **langs}
+    if backend == "ctranslate2":
+        return CT2Seq2SeqGenerator(model_dir, **common, **langs, **ct2_options), spec
+    return Seq2SeqGenerator(model_dir, **common, **langs, **options), spec
 
 
 def offline_requested(offline: bool | None = None) -> bool:
@@ -105,7 +123,7 @@ def offline_requested(offline: bool | None = None) -> bool:
 
 
 def _load_gguf(
-    spec: ModelSpec, backend: str, offline: bool | None, device: str, max_input: int | None, options: dict[str, Any]
+    spec: ModelSpec, backend: str, offline: bool | None, common: dict[str, Any], options: dict[str, Any]
 ) -> TextGenerator:
     path = model_path(spec)
     assert path is not None
@@ -117,11 +135,9 @@ def _load_gguf(
             )
         fetch_model(spec, progress=True)
     if backend == "llama.cpp":
-        return LlamaCppGenerator(path, source=spec.name, device=device, max_input_tokens=max_input, **options)
+        return LlamaCppGenerator(path, source=spec.name, **common, **options)
     if backend == "transformers":  # the reference path: dequantised to float32, slow and large
-        return ChatGenerator(
-            path.parent, source=spec.name, device=device, max_input_tokens=max_input, gguf_file=path.name, **options
-        )
+        return ChatGenerator(path.parent, source=spec.name, gguf_file=path.name, **common, **options)
     raise ModelNotAvailableError(f"model {spec.name!r}: unknown backend {backend!r} (llama.cpp or transformers)")
 
 
