@@ -33,6 +33,8 @@ def results_markdown() -> str:
     ]
     records = []
     for path in sorted(RESULTS.glob("*.json")):
+        if path.name == "bench.json":
+            continue
         record = json.loads(path.read_text(encoding="utf-8"))
         if "benchmark" in record and "metrics" in record:
             records.append(record)
@@ -52,7 +54,56 @@ def results_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"registry": models_markdown, "results": results_markdown}
+def bench_markdown() -> str:
+    """The speed tables from eval/results/bench.json (written by eval/bench.py)."""
+    path = RESULTS / "bench.json"
+    records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    ok = [r for r in records if "error" not in r]
+    lines = [
+        "| part | backend | model | batch | beams | threads | prompt tok/s | generated tok/s | sentences/s "
+        "| load s | peak RSS MB | ratio to transformers |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in ok:
+        if r.get("kind") == "seq2seq":
+            threads = f"inter {r.get('inter_threads', '-')}, intra {r.get('intra_threads', '-')}"
+            if r["backend"] == "transformers":
+                threads = "torch default"
+            lines.append(
+                f"| seq2seq | {r['backend']} {r['compute_type']} | {r['model']} | {r['batch_size']} | {r['num_beams']} "
+                f"| {threads} | - | {r['tokens_per_s']} | {r['sentences_per_s']} | {r['load_seconds']} "
+                f"| {r['peak_rss_mb']} | {r.get('ratio_to_transformers')} |"
+            )
+        elif r.get("kind") == "llm":
+            lines.append(
+                f"| llm | {r['backend']} | `{r['model']}` | 1 | - | {r['threads']} | {r['prompt_tokens_per_s']} "
+                f"| {r['tokens_per_s']} | - | {r['load_seconds']} | {r['peak_rss_mb']} "
+                f"| {r.get('ratio_to_transformers') or '-'} |"
+            )
+    seeds = [r for r in ok if r.get("task") == "seed-article"]
+    if seeds:
+        lines += [
+            "",
+            "| whole seed article (`jb-summarize run`) | model | translation unit | seconds | peak RSS MB "
+            "| lead section BLEU | flagged fields |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in seeds:
+            lines.append(
+                f"| summaries, bilingual headlines, full English | `{r['model']}` | {r['unit']} | {r['seconds']} "
+                f"| {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} | {r['flagged_fields']} |"
+            )
+    errors = [r for r in records if "error" in r]
+    for r in errors:
+        lines.append(f"\nNot measured: {json.dumps({k: v for k, v in r.items() if k != 'error'})}: {r['error']}")
+    return "\n".join(lines) + "\n"
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "registry": models_markdown,
+    "results": results_markdown,
+    "bench": bench_markdown,
+}
 
 
 def replace_block(text: str, name: str, content: str) -> str:

@@ -1,0 +1,311 @@
+"""Speed benchmark: every backend on the same inputs in one run, each measurement in its own process.
+
+    .venv/bin/python eval/bench.py                    # seq2seq, llm and the seed article
+    .venv/bin/python eval/bench.py --only seq2seq,llm --with-reference
+
+- seq2seq: a Marian model at opus-mt-zh-en's exact size (d_model 512, 6+6 layers, 8 heads, FFN 2048,
+  vocab 65,001) with random weights (speed does not depend on weight values), built once by this script,
+  generating exactly 40 tokens for each of the seed's first 64 sentences: transformers fp32 against
+  CTranslate2 int8 with several thread settings, greedy at batch 32 and 4 beams at batch 8.
+- llm: the GGUF models on llama.cpp with a ~51-token translation prompt (prompt and generated tokens per
+  second); with --with-reference also the transformers GGUF path (fp32 and bf16: about 9 GB of RAM).
+- seed: the whole seed article through `jb-summarize run` with the default model (sentence and paragraph
+  units), with the time, peak RSS and document BLEU of the lead section against eval/references.
+
+Writes eval/results/bench.json (one record per measurement) and prints a table; models.md's speed table is
+regenerated from it by eval/update_models_md.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "eval" / "results" / "bench.json"
+CACHE = Path(os.environ.get("JB_SUMMARIZE_BENCH_CACHE", Path.home() / ".cache" / "jb_summarize" / "bench"))
+MARIAN_DIR = CACHE / "marian-opus-mt-size"
+TOKENS = 40
+N_SENTENCES = 64
+LLM_NEW_TOKENS = 64
+
+SEQ2SEQ_CONFIGS = [
+    {"backend": "transformers", "batch_size": 32, "num_beams": 1},
+    {"backend": "ctranslate2", "batch_size": 32, "num_beams": 1, "inter_threads": 1, "intra_threads": 2},
+    {"backend": "ctranslate2", "batch_size": 32, "num_beams": 1, "inter_threads": 2, "intra_threads": 1},
+    {"backend": "transformers", "batch_size": 8, "num_beams": 4},
+    {"backend": "ctranslate2", "batch_size": 8, "num_beams": 4, "inter_threads": 2, "intra_threads": 1},
+]
+LLM_MODELS = ["qwen2.5-coder-1.5b-instruct-q4_k_m", "qwen2.5-coder-0.5b-instruct-q4_k_m"]
+
+
+def _peak_rss_mb() -> float:
+    from jb_summarize.pipeline import peak_rss_mb
+
+    return round(peak_rss_mb(), 1)
+
+
+def _sentences() -> list[str]:
+    from jb_summarize import load_seed_article
+
+    return [s for section in load_seed_article().sections for s in section.sentences][:N_SENTENCES]
+
+
+def build_marian() -> Path:
+    from jb_summarize.article import seed_text
+    from jb_summarize.models.random_init import build_marian as build
+
+    if not (MARIAN_DIR / "model.safetensors").is_file():
+        english = (ROOT / "eval" / "references" / "seed.en").read_text(encoding="utf-8")
+        build(
+            MARIAN_DIR,
+            [seed_text(), english],
+            vocab_size=65_001,
+            d_model=512,
+            layers=6,
+            heads=8,
+            ffn_dim=2048,
+            max_positions=512,
+        )
+    return MARIAN_DIR
+
+
+def measure_seq2seq(config: dict[str, Any]) -> dict[str, Any]:
+    from jb_summarize.models.ct2 import CT2Seq2SeqGenerator
+    from jb_summarize.models.hf import Seq2SeqGenerator
+
+    start = time.perf_counter()
+    if config["backend"] == "transformers":
+        generator = Seq2SeqGenerator(MARIAN_DIR)
+    else:
+        generator = CT2Seq2SeqGenerator(
+            MARIAN_DIR, inter_threads=config["inter_threads"], intra_threads=config["intra_threads"]
+        )
+    load = time.perf_counter() - start
+    sentences = _sentences()
+    generator.generate(sentences[:4], max_new_tokens=[TOKENS] * 4, batch_size=4, min_new_tokens=TOKENS)  # warm-up
+    start = time.perf_counter()
+    generator.generate(
+        sentences,
+        max_new_tokens=[TOKENS] * len(sentences),
+        batch_size=config["batch_size"],
+        num_beams=config["num_beams"],
+        min_new_tokens=TOKENS,
+    )
+    seconds = time.perf_counter() - start
+    return {
+        "kind": "seq2seq",
+        "model": "marian-opus-mt-zh-en-size (random weights)",
+        **config,
+        "compute_type": "float32" if config["backend"] == "transformers" else "int8",
+        "sentences": len(sentences),
+        "generated_tokens": len(sentences) * TOKENS,
+        "load_seconds": round(load, 2),
+        "seconds": round(seconds, 2),
+        "tokens_per_s": round(len(sentences) * TOKENS / seconds, 1),
+        "sentences_per_s": round(len(sentences) / seconds, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _prompt() -> list[dict[str, str]]:
+    from jb_summarize.glossary import load_glossary
+    from jb_summarize.prompts import translation_messages
+
+    return translation_messages("去年，江北城镇新增就业2.5万人。", load_glossary())
+
+
+def measure_llama(model: str) -> dict[str, Any]:
+    from jb_summarize.models.loading import load_generator
+
+    start = time.perf_counter()
+    generator, _ = load_generator(model, task="translate", n_threads=2, offline=True)
+    load = time.perf_counter() - start
+    llm = generator.llm
+    stop_ids = {
+        llm.token_eos(),
+        *(llm.tokenize(t.encode(), add_bos=False, special=True)[0] for t in ("<|im_end|>", "<|endoftext|>")),
+    }
+    ban = {i: -1e9 for i in stop_ids}
+
+    def complete(max_tokens: int) -> tuple[float, dict[str, Any]]:
+        llm.reset()  # no prefix reuse between measurements
+        begin = time.perf_counter()
+        answer = llm.create_chat_completion(messages=_prompt(), max_tokens=max_tokens, temperature=0.0, logit_bias=ban)
+        return time.perf_counter() - begin, answer["usage"]
+
+    complete(8)  # warm-up
+    prompt_seconds, usage = complete(1)
+    total_seconds, usage_full = complete(LLM_NEW_TOKENS)
+    generated = usage_full["completion_tokens"]
+    return {
+        "kind": "llm",
+        "backend": "llama.cpp",
+        "model": model,
+        "batch_size": 1,
+        "threads": 2,
+        "prompt_tokens": usage["prompt_tokens"],
+        "prompt_tokens_per_s": round(usage["prompt_tokens"] / prompt_seconds, 1),
+        "generated_tokens": generated,
+        "tokens_per_s": round((generated - 1) / (total_seconds - prompt_seconds), 1),
+        "load_seconds": round(load, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def measure_transformers_gguf(model: str, dtype: str) -> dict[str, Any]:
+    import torch
+
+    from jb_summarize.models.loading import load_generator
+
+    torch.set_num_threads(2)
+    start = time.perf_counter()
+    generator, _ = load_generator(model, task="translate", backend="transformers", dtype=dtype, offline=True)
+    load = time.perf_counter() - start
+    new_tokens = 16
+
+    def complete(max_tokens: int) -> float:
+        encoded = generator._encode([_prompt()])
+        begin = time.perf_counter()
+        with torch.inference_mode():
+            generator.model.generate(**encoded, max_new_tokens=max_tokens, min_new_tokens=max_tokens, do_sample=False)
+        return time.perf_counter() - begin
+
+    prompt_tokens = int(generator._encode([_prompt()])["input_ids"].shape[1])
+    prompt_seconds = complete(1)
+    total_seconds = complete(new_tokens)
+    return {
+        "kind": "llm",
+        "backend": f"transformers-{dtype}",
+        "model": model,
+        "batch_size": 1,
+        "threads": 2,
+        "prompt_tokens": prompt_tokens,
+        "prompt_tokens_per_s": round(prompt_tokens / prompt_seconds, 1),
+        "generated_tokens": new_tokens,
+        "tokens_per_s": round((new_tokens - 1) / (total_seconds - prompt_seconds), 2),
+        "load_seconds": round(load, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def measure_seed(unit: str) -> dict[str, Any]:
+    from jb_summarize.metrics import bleu
+
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "jb_summarize", "run", "--output-dir", out, "--quiet", "--unit", unit],
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.strip()[-500:])
+        meta = json.loads((Path(out) / "jiangbei-2022.meta.json").read_text())
+        records = [json.loads(line) for line in (Path(out) / "jiangbei-2022.jsonl").read_text().splitlines()]
+    lead = next(r for r in records if r["index"] == 5)
+    reference = " ".join((ROOT / "eval" / "references" / "seed.en").read_text(encoding="utf-8").splitlines()[6:])
+    lead_bleu = bleu([lead["body_en"].replace("\n", " ")], [[reference]], n_bootstrap=1)["score"]
+    return {
+        "task": "seed-article",
+        "model": meta["translator"],
+        "unit": unit,
+        "seconds": meta["seconds"],
+        "wall_seconds": round(wall, 2),
+        "peak_rss_mb": meta["peak_rss_mb"],
+        "lead_section_bleu": lead_bleu,
+        "flagged_fields": sum(len(r.get("flagged", [])) for r in records),
+    }
+
+
+def _child(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one measurement in a fresh process, so that load time and peak RSS are its own."""
+    proc = subprocess.run([sys.executable, __file__, "--measure", json.dumps(spec)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {**spec, "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _measure(spec: dict[str, Any]) -> dict[str, Any]:
+    kind = spec["kind"]
+    if kind == "seq2seq":
+        return measure_seq2seq(spec["config"])
+    if kind == "llama":
+        return measure_llama(spec["model"])
+    if kind == "transformers-gguf":
+        return measure_transformers_gguf(spec["model"], spec["dtype"])
+    if kind == "seed":
+        return measure_seed(spec["unit"])
+    raise ValueError(kind)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed")
+    parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(_measure(json.loads(args.measure))))
+        return 0
+
+    parts = set(args.only.split(","))
+    specs: list[dict[str, Any]] = []
+    if "seq2seq" in parts:
+        build_marian()
+        specs += [{"kind": "seq2seq", "config": c} for c in SEQ2SEQ_CONFIGS]
+    if "llm" in parts:
+        specs += [{"kind": "llama", "model": m} for m in LLM_MODELS]
+        if args.with_reference:
+            specs += [
+                {"kind": "transformers-gguf", "model": LLM_MODELS[0], "dtype": d} for d in ("bfloat16", "float32")
+            ]
+    if "seed" in parts:
+        specs += [{"kind": "seed", "unit": u} for u in ("sentence", "paragraph")]
+
+    records = []
+    for spec in specs:
+        record = _child(spec)
+        print(json.dumps(record), flush=True)
+        records.append(record)
+    # ratio to the transformers baseline with the same decoding (greedy vs greedy, beams vs beams)
+    for r in records:
+        if r.get("kind") == "seq2seq" and "tokens_per_s" in r:
+            base = next(
+                b
+                for b in records
+                if b.get("kind") == "seq2seq"
+                and b.get("backend") == "transformers"
+                and b.get("num_beams") == r["num_beams"]
+            )
+            r["ratio_to_transformers"] = round(r["tokens_per_s"] / base["tokens_per_s"], 2)
+        elif r.get("kind") == "llm" and "tokens_per_s" in r:
+            base = next(
+                (b for b in records if b.get("backend") == "transformers-float32" and b["model"] == r["model"]), None
+            )
+            r["ratio_to_transformers"] = round(r["tokens_per_s"] / base["tokens_per_s"], 2) if base else None
+
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    kept = [p for p in previous if _part(p) not in parts]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(kept + records, indent=1) + "\n")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+def _part(record: dict[str, Any]) -> str:
+    if record.get("task") == "seed-article":
+        return "seed"
+    return "seq2seq" if record.get("kind") == "seq2seq" else "llm"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
