@@ -72,3 +72,16 @@ def test_real_summaries_are_short_and_non_empty(small_model) -> None:
     for section, summary in zip(sections, summaries, strict=True):
         assert 0 < len(summary) <= 30 < section.n_chars
         assert has_cjk(summary)
+
+
+def test_transformers_gguf_reference_path_still_works(small_model) -> None:
+    """The reference backend: the same GGUF dequantised through transformers (slow, ~4 GB for the 0.5B)."""
+    from jb_summarize import load_translator
+
+    home = os.environ.get("JB_SUMMARIZE_REAL_HOME") or str(Path.home() / ".cache" / "jb_summarize")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JB_SUMMARIZE_HOME", home)
+        translator = load_translator(SMALL, backend="transformers", offline=True, retry=False)
+    result = translator.run(["江北区活力涌动奋发向前"])
+    assert result.info.backend == "transformers" and result.info.sha256 == get_spec(SMALL).sha256
+    assert "jiangbei" in result.outputs[0].lower() or "江北" in result.outputs[0]

@@ -204,6 +204,8 @@ class Translator:
                 "do_sample": False,
                 "unit": self.unit,
                 "retry": RETRY_DECODING if self.retry else None,
+                "rewrite_amounts": self.rewrite_amounts,
+                "glossary_terms": len(self.glossary),
             },
             n_inputs=len(texts),
             n_units=len(unique),
