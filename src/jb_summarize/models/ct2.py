@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .hf import TextGenerator, quiet_transformers
+from .hf import TextGenerator, input_limit, quiet_transformers
 from .hub import ModelNotAvailableError
 from .store import model_home
 
@@ -89,16 +89,11 @@ class CT2Seq2SeqGenerator(TextGenerator):
             inter_threads=inter_threads,
             intra_threads=intra_threads,
         )
-        limit = getattr(self.tokenizer, "model_max_length", 0) or 0
-        limit = limit if 0 < limit < 1_000_000 else 512
-        self.max_input_tokens = min(max_input_tokens or limit, limit)
+        self.max_input_tokens = input_limit(self.tokenizer, max_input_tokens)
         self.max_batch_tokens = max_batch_tokens
         # As on transformers: with a forced end-of-sequence token, the budget's last step is that token.
         self._eos_step = 1 if _forced_eos(model_dir) else 0
         self.settings = {"compute_type": compute_type, "inter_threads": inter_threads, "intra_threads": intra_threads}
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def _tokens(self, text: str) -> list[str]:
         ids = self.tokenizer(text, truncation=True, max_length=self.max_input_tokens)["input_ids"]

@@ -13,7 +13,7 @@ from typing import Any
 from ..batching import run_in_batches
 from .hub import ModelNotAvailableError
 
-__all__ = ["ChatGenerator", "Seq2SeqGenerator", "TextGenerator", "quiet_transformers"]
+__all__ = ["ChatGenerator", "Seq2SeqGenerator", "TextGenerator", "input_limit", "quiet_transformers"]
 
 Messages = list[dict[str, str]]
 
@@ -26,6 +26,14 @@ def quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
+
+
+def input_limit(tokenizer: Any, requested: int | None, fallback: int = 512) -> int:
+    """The input length a model takes: the tokenizer's limit (or ``fallback``), lowered to ``requested``."""
+    limit = getattr(tokenizer, "model_max_length", None) or 0
+    if not 0 < limit < 1_000_000:  # tokenizers without a limit report a huge sentinel
+        limit = fallback
+    return min(requested or limit, limit)
 
 
 class TextGenerator:
@@ -42,10 +50,8 @@ class TextGenerator:
         self.tokenizer = tokenizer
         self.source = source
         self.device = device
-        limit = getattr(tokenizer, "model_max_length", None) or 0
-        if not 0 < limit < 1_000_000:
-            limit = getattr(model.config, "max_position_embeddings", None) or 512
-        self.max_input_tokens = min(max_input_tokens or limit, limit)
+        fallback = getattr(model.config, "max_position_embeddings", None) or 512
+        self.max_input_tokens = input_limit(tokenizer, max_input_tokens, fallback)
         self._torch = torch
 
     def count_tokens(self, text: str) -> int:
