@@ -10,7 +10,8 @@
 - llm: the GGUF models on llama.cpp with a ~51-token translation prompt (prompt and generated tokens per
   second); with --with-reference also the transformers GGUF path (fp32 and bf16: about 9 GB of RAM).
 - seed: the whole seed article through `jb-summarize run` with the default model (sentence and paragraph
-  units), with the time, peak RSS and document BLEU of the lead section against eval/references.
+  units) and with the 0.5B model, with the time, peak RSS and document BLEU of the lead section against
+  eval/references.
 
 Writes eval/results/bench.json (one record per measurement) and prints a table; models.md's speed table is
 regenerated from it by eval/update_models_md.py.
@@ -196,13 +197,25 @@ def measure_transformers_gguf(model: str, dtype: str) -> dict[str, Any]:
     }
 
 
-def measure_seed(unit: str) -> dict[str, Any]:
+def measure_seed(unit: str, model: str) -> dict[str, Any]:
     from jb_summarize.metrics import bleu
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "jb_summarize", "run", "--output-dir", out, "--quiet", "--unit", unit],
+            [
+                sys.executable,
+                "-m",
+                "jb_summarize",
+                "run",
+                "--output-dir",
+                out,
+                "--quiet",
+                "--unit",
+                unit,
+                "--model",
+                model,
+            ],
             capture_output=True,
             text=True,
         )
@@ -243,7 +256,7 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     if kind == "transformers-gguf":
         return measure_transformers_gguf(spec["model"], spec["dtype"])
     if kind == "seed":
-        return measure_seed(spec["unit"])
+        return measure_seed(spec["unit"], spec["model"])
     raise ValueError(kind)
 
 
@@ -269,7 +282,8 @@ def main() -> int:
                 {"kind": "transformers-gguf", "model": LLM_MODELS[0], "dtype": d} for d in ("bfloat16", "float32")
             ]
     if "seed" in parts:
-        specs += [{"kind": "seed", "unit": u} for u in ("sentence", "paragraph")]
+        specs += [{"kind": "seed", "unit": u, "model": LLM_MODELS[0]} for u in ("sentence", "paragraph")]
+        specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[1]})
 
     records = []
     for spec in specs:
