@@ -115,8 +115,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "eval",
         formatter_class=formatter,
-        help="score outputs against references (ROUGE, BLEU, chrF)",
-        description="Evaluation: score line-aligned files.",
+        help="score outputs against references (ROUGE, BLEU, chrF); run benchmarks",
+        description="Evaluation: score line-aligned files (score), or run a model over a benchmark (run).",
+        epilog=(
+            "examples:\n"
+            f"  {PROG} eval score --hyp system.en --ref ref.en --lang en\n"
+            f"  {PROG} eval run --task summarize --model extractive --benchmark lcsts"
+        ),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     s = actions.add_parser(
