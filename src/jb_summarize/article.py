@@ -19,7 +19,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,7 +112,6 @@ class Article:
 class _Block:
     kind: str  # "paragraph" | "title" | "credit" | "page-title" | "headline"
     text: str
-    lines: list[str] = field(default_factory=list)
 
 
 def _is_title_like(line: str) -> bool:
@@ -127,7 +126,7 @@ def _blocks(raw_lines: Sequence[str]) -> list[_Block]:
 
     def flush() -> None:
         if current:
-            blocks.append(_Block("paragraph", join_lines(current), list(current)))
+            blocks.append(_Block("paragraph", join_lines(current)))
             current.clear()
 
     n = len(raw_lines)
@@ -141,7 +140,7 @@ def _blocks(raw_lines: Sequence[str]) -> list[_Block]:
         if not current and _is_title_like(line) and _stands_alone(raw_lines, cleaned, i, n):
             heading = clean_line(raw, keep_word_spaces=True)
             kind = "credit" if _CREDIT.search(heading) else "title"
-            blocks.append(_Block(kind, heading, [line]))
+            blocks.append(_Block(kind, heading))
             continue
         current.append(line)
         if ends_paragraph(line):

@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
-TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet")
 
 
 @dataclass(frozen=True)

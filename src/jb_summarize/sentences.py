@@ -6,7 +6,7 @@ import re
 
 from .text import CLOSERS
 
-__all__ = ["sentences_of", "split_sentences"]
+__all__ = ["sentences_of", "split_clauses", "split_sentences"]
 
 # A sentence ends after a run of enders (。！？； ! ? ; and the ellipsis ……), "...", or a '.' that is
 # not inside a number; then come any closing quotes or brackets and any whitespace. A newline always
@@ -33,3 +33,11 @@ def split_sentences(text: str) -> list[str]:
 def sentences_of(text: str) -> list[str]:
     """The sentences of a text with surrounding whitespace stripped and empty pieces dropped."""
     return [s.strip() for s in split_sentences(text) if s.strip()]
+
+
+_CLAUSE_END = re.compile("(?<=[，、：,:])")
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Split after clause punctuation (，、：); ``"".join(split_clauses(x)) == x``."""
+    return [c for c in _CLAUSE_END.split(sentence) if c]

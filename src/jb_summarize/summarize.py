@@ -8,7 +8,6 @@ summarizer.run(texts).info                        # model, revision/hash, decodi
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
@@ -20,7 +19,7 @@ from .models.loading import load_generator, provenance, split_generator_options
 from .models.registry import ModelSpec, get_spec
 from .prompts import clean_summary_answer, summary_messages
 from .results import RunInfo, TaskResult
-from .sentences import sentences_of
+from .sentences import sentences_of, split_clauses
 from .text import is_cjk
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "textrank_scores",
 ]
 
-_CLAUSE_END = re.compile("(?<=[，、：,:])")
 _TRAILING_PUNCT = "，、：；,;:。"
 
 
@@ -98,7 +96,7 @@ def textrank_scores(units: Sequence[str], damping: float = 0.85, iterations: int
 
 
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in _CLAUSE_END.split(sentence) if c.strip()]
+    return [c for c in split_clauses(sentence) if c.strip()]
 
 
 def _fit(units: list[str], order: list[int], max_chars: int | None, max_units: int, contiguous: bool) -> list[int]:

@@ -27,7 +27,7 @@ from .models.loading import load_generator, provenance, split_generator_options
 from .models.registry import ModelSpec, get_spec
 from .prompts import clean_translation_answer, translation_messages
 from .results import RunInfo, TaskResult
-from .sentences import sentences_of
+from .sentences import sentences_of, split_clauses
 
 __all__ = ["DEFAULT_TRANSLATOR", "Translator", "load_translator", "segment"]
 
@@ -35,7 +35,6 @@ DEFAULT_TRANSLATOR = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 RETRY_DECODING = {"num_beams": 4, "repetition_penalty": 1.3, "no_repeat_ngram_size": 3}
 # How bad each problem is, to choose between a first answer and its retry.
 _SEVERITY = {"empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
-_CLAUSE_END = re.compile("(?<=[，、：,:])")
 # Figures a translation must carry over unchanged: two or more digits, or a decimal, with its scale word.
 _FIGURE = re.compile(r"\d[\d,]*\.\d+(?: billion| million)?|\d[\d,]+(?: billion| million)?")
 
@@ -55,7 +54,7 @@ def _split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Split text that does not fit at sentence, then clause, then character boundaries."""
     if fits(text):
         return [text]
-    for splitter in (sentences_of, lambda t: [c for c in _CLAUSE_END.split(t) if c]):
+    for splitter in (sentences_of, split_clauses):
         pieces = splitter(text)
         if len(pieces) > 1:
             return [part for piece in _pack(pieces, fits) for part in _split_to_fit(piece, fits)]

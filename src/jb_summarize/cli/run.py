@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ..batch import RecordWriter
 from ..glossary import load_glossary
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import get_spec
@@ -58,17 +58,6 @@ def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None
     return summarizer, translator
 
 
-def _read_records(path: Path) -> list[dict[str, Any]]:
-    records = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a line cut short by an interrupted run is done again
-    return records
-
-
 def print_table(records: list[dict[str, Any]]) -> None:
     header = f"{'#':>2}  {_cell('headline (reference)', 28)}  {_cell('summary', 28)}  {'R-1':>5} {'R-2':>5} {'R-L':>5}"
     print(header)
@@ -94,26 +83,20 @@ def run(args: argparse.Namespace) -> int:
     out_dir = Path(args.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     jsonl = out_dir / f"{article.id}.jsonl"
-    kept = _read_records(jsonl) if args.resume else []
-    # a resumed file keeps its whole records; a line cut short by the interruption is dropped
-    fresh = jsonl.with_name(jsonl.name + ".tmp")
-    fresh.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
-    os.replace(fresh, jsonl)
-    done = {r["id"] for r in kept}
     summarizer, translator = _load_tasks(args)
     loaded = time.perf_counter()
-    with jsonl.open("a", encoding="utf-8") as out:
+    # without --resume the run starts the file again; with it, finished sections are kept
+    with RecordWriter(jsonl, resume=args.resume, overwrite=True) as writer:
         for record in summarize_article(
-            article, summarizer, translator, translate_bodies=not args.no_bodies, skip_ids=done
+            article, summarizer, translator, translate_bodies=not args.no_bodies, skip_ids=writer.done
         ):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            out.flush()
+            writer.write(record)
             if not args.quiet:
                 print(
                     f"[{time.perf_counter() - start:6.1f}s] section {record['index']}: {record['summary_zh']}",
                     file=sys.stderr,
                 )
-    records = sorted(_read_records(jsonl), key=lambda r: r["index"])
+        records = sorted(writer.records(), key=lambda r: r["index"])
     markdown = out_dir / f"{article.id}.md"
     markdown.write_text(run_markdown(records, article.title), encoding="utf-8")
     report = out_dir / f"{article.id}.html"
