@@ -8,7 +8,9 @@
   generating exactly 40 tokens for each of 256 seed sentences (the 62 repeated): transformers fp32 against
   CTranslate2 int8 with several thread settings, greedy at batch 32 and 4 beams at batch 8.
 - llm: the GGUF models on llama.cpp with a ~51-token translation prompt (prompt and generated tokens per
-  second); with --with-reference also the transformers GGUF path (fp32 and bf16: about 9 GB of RAM).
+  second, one sequence, llama-cpp-python's own loop); the library's continuous-batched llama.cpp path
+  translating 64 seed sentences one at a time and 32 at a time (sentences and generated tokens per second);
+  with --with-reference also the transformers GGUF path (fp32 and bf16: about 9 GB of RAM).
 - seed: the whole seed article through `jb-summarize run` with the default model (sentence and paragraph
   units) and with the 0.5B model, with the time, peak RSS and document BLEU of the lead section against
   eval/references.
@@ -36,6 +38,8 @@ MARIAN_DIR = CACHE / "marian-opus-mt-size"
 TOKENS = 40
 N_SENTENCES = 256
 LLM_NEW_TOKENS = 64
+LLM_SENTENCES = 64
+LLM_BATCH_SIZES = [1, 32]
 
 SEQ2SEQ_CONFIGS = [
     {"backend": "transformers", "batch_size": 32, "num_beams": 1},
@@ -133,12 +137,15 @@ def _chatml(messages: list[dict[str, str]]) -> str:
 
 
 def measure_llama(model: str) -> dict[str, Any]:
-    from jb_summarize.models.loading import load_generator
+    """The runtime alone, one sequence: llama-cpp-python's own generate loop on a fresh context."""
+    from llama_cpp import Llama
+
+    from jb_summarize.models.registry import get_spec
+    from jb_summarize.models.store import model_path
 
     start = time.perf_counter()
-    generator, _ = load_generator(model, task="translate", n_threads=2, offline=True)
+    llm = Llama(model_path=str(model_path(get_spec(model))), n_ctx=2048, n_threads=2, seed=0, verbose=False)
     load = time.perf_counter() - start
-    llm = generator.llm
     tokens = llm.tokenize(_chatml(_prompt()).encode("utf-8"), add_bos=False, special=True)
 
     def decode(new_tokens: int) -> tuple[float, float]:
@@ -165,6 +172,38 @@ def measure_llama(model: str) -> dict[str, Any]:
         "prompt_tokens_per_s": round(len(tokens) / prompt_seconds, 1),
         "generated_tokens": LLM_NEW_TOKENS,
         "tokens_per_s": round((LLM_NEW_TOKENS - 1) / rest_seconds, 1),
+        "load_seconds": round(load, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def measure_llama_batched(model: str, batch_size: int) -> dict[str, Any]:
+    """The library's llama.cpp translator path: seed sentences, ``batch_size`` sequences in flight."""
+    from jb_summarize import load_seed_article
+    from jb_summarize.glossary import load_glossary
+    from jb_summarize.models.loading import load_generator
+    from jb_summarize.translate import Translator
+
+    start = time.perf_counter()
+    generator, spec = load_generator(model, task="translate", n_threads=2, offline=True)
+    load = time.perf_counter() - start
+    sentences = [s for section in load_seed_article().sections for s in section.sentences][:LLM_SENTENCES]
+    translator = Translator(generator, spec=spec, glossary=load_glossary(), retry=False)
+    begin = time.perf_counter()
+    outputs = translator.translate(sentences, batch_size=batch_size)
+    seconds = time.perf_counter() - begin
+    generated = sum(generator.count_tokens(o) for o in outputs)
+    return {
+        "kind": "llm",
+        "backend": "llama.cpp (library)",
+        "model": model,
+        "batch_size": batch_size,
+        "threads": 2,
+        "sentences": len(sentences),
+        "seconds": round(seconds, 2),
+        "sentences_per_s": round(len(sentences) / seconds, 2),
+        "generated_tokens": generated,
+        "tokens_per_s": round(generated / seconds, 1),
         "load_seconds": round(load, 2),
         "peak_rss_mb": _peak_rss_mb(),
     }
@@ -262,6 +301,8 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
         return measure_seq2seq(spec["config"])
     if kind == "llama":
         return measure_llama(spec["model"])
+    if kind == "llama-batched":
+        return measure_llama_batched(spec["model"], spec["batch_size"])
     if kind == "transformers-gguf":
         return measure_transformers_gguf(spec["model"], spec["dtype"])
     if kind == "seed":
@@ -286,6 +327,7 @@ def main() -> int:
         specs += [{"kind": "seq2seq", "config": c} for c in SEQ2SEQ_CONFIGS]
     if "llm" in parts:
         specs += [{"kind": "llama", "model": m} for m in LLM_MODELS]
+        specs += [{"kind": "llama-batched", "model": LLM_MODELS[0], "batch_size": b} for b in LLM_BATCH_SIZES]
         if args.with_reference:
             specs += [
                 {"kind": "transformers-gguf", "model": LLM_MODELS[0], "dtype": d} for d in ("bfloat16", "float32")
@@ -299,7 +341,17 @@ def main() -> int:
         record = _child(spec)
         print(json.dumps(record), flush=True)
         records.append(record)
-    # ratio to the transformers baseline with the same decoding (greedy vs greedy, beams vs beams)
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    measured = {_key(r) for r in records}
+    kept = [p for p in previous if _part(p) not in parts or (_key(p) not in measured and _is_reference(p))]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(add_ratios(kept + records), indent=1) + "\n")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Speed over the transformers baseline with the same decoding (greedy vs greedy, beams vs beams)."""
     for r in records:
         if r.get("kind") == "seq2seq" and "tokens_per_s" in r:
             base = next(
@@ -310,19 +362,12 @@ def main() -> int:
                 and b.get("num_beams") == r["num_beams"]
             )
             r["ratio_to_transformers"] = round(r["tokens_per_s"] / base["tokens_per_s"], 2)
-        elif r.get("kind") == "llm" and "tokens_per_s" in r:
+        elif r.get("kind") == "llm" and "prompt_tokens_per_s" in r:  # the runtime alone, like the baseline
             base = next(
                 (b for b in records if b.get("backend") == "transformers-float32" and b["model"] == r["model"]), None
             )
             r["ratio_to_transformers"] = round(r["tokens_per_s"] / base["tokens_per_s"], 2) if base else None
-
-    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
-    measured = {_key(r) for r in records}
-    kept = [p for p in previous if _part(p) not in parts or (_key(p) not in measured and _is_reference(p))]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(kept + records, indent=1) + "\n")
-    print(f"wrote {RESULTS}")
-    return 0
+    return records
 
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:

@@ -76,9 +76,9 @@ def bench_markdown() -> str:
             )
         elif r.get("kind") == "llm":
             lines.append(
-                f"| llm | {r['backend']} | `{r['model']}` | 1 | - | {r['threads']} | {r['prompt_tokens_per_s']} "
-                f"| {r['tokens_per_s']} | - | {r['load_seconds']} | {r['peak_rss_mb']} "
-                f"| {r.get('ratio_to_transformers') or '-'} |"
+                f"| llm | {r['backend']} | `{r['model']}` | {r['batch_size']} | - | {r['threads']} "
+                f"| {r.get('prompt_tokens_per_s', '-')} | {r['tokens_per_s']} | {r.get('sentences_per_s', '-')} "
+                f"| {r['load_seconds']} | {r['peak_rss_mb']} | {r.get('ratio_to_transformers') or '-'} |"
             )
     seeds = [r for r in ok if r.get("task") == "seed-article"]
     if seeds:

@@ -85,3 +85,10 @@ def test_no_command_prints_help_and_fails() -> None:
     proc = run_cli()
     assert proc.returncode == 2
     assert b"sections" in proc.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["translate", "-"], ["eval", "run", "--task", "translate"]])
+def test_batch_size_must_be_positive(command: list[str]) -> None:
+    proc = run_cli(*command, "--batch-size", "0")
+    assert proc.returncode == 2
+    assert b"--batch-size: expected a whole number of at least 1, got '0'" in proc.stderr

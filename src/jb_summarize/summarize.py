@@ -193,7 +193,7 @@ class ModelSummarizer(Summarizer):
         num_beams: int | None = None,
         no_repeat_ngram_size: int | None = None,
         max_new_tokens: int | None = None,
-        batch_size: int = 8,
+        batch_size: int | None = None,
         repetition_penalty: float | None = None,
     ):
         self.generator = generator
@@ -254,7 +254,7 @@ class ModelSummarizer(Summarizer):
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
     ) -> TaskResult:
         start = time.perf_counter()
-        bs = batch_size or self.batch_size
+        bs = batch_size or self.batch_size or self.generator.default_batch_size
         pending = [self._chunks(t) for t in texts]
         rounds = 0
         # Map-reduce: summarise chunks, join, and repeat until every input is one chunk.
@@ -279,6 +279,7 @@ class ModelSummarizer(Summarizer):
                 "max_new_tokens": self.max_new_tokens,
                 "max_chars": self.max_chars,
                 "do_sample": False,
+                "batch_size": bs,
                 "reduce_rounds": rounds,
             },
             n_inputs=len(texts),

@@ -90,13 +90,14 @@ class Translator:
         *,
         spec: ModelSpec | None = None,
         glossary: Mapping[str, str] | None = None,
-        batch_size: int = 8,
+        batch_size: int | None = None,
         num_beams: int | None = None,
         no_repeat_ngram_size: int | None = None,
         repetition_penalty: float | None = None,
         unit: str = "sentence",
         retry: bool = True,
         rewrite_amounts: bool = True,
+        forbid_chinese: bool = True,
     ):
         if unit not in ("sentence", "paragraph"):
             raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
@@ -110,6 +111,7 @@ class Translator:
             "num_beams": num_beams if num_beams is not None else defaults.get("num_beams", 1),
             "no_repeat_ngram_size": no_repeat_ngram_size,
             "repetition_penalty": repetition_penalty,
+            "forbid_chinese": forbid_chinese,
         }
         self.unit = unit
         self.retry = retry
@@ -171,7 +173,7 @@ class Translator:
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of strings; wrap a single text in a list")
         start = time.perf_counter()
-        bs = batch_size or self.batch_size
+        bs = batch_size or self.batch_size or self.generator.default_batch_size
         layouts = [segment(t, self._fits, self.unit) for t in texts]
         unique = list(dict.fromkeys(u for layout in layouts for para in layout for u in para))
         translated = dict(zip(unique, self._generate(unique, bs, show_progress_bar, **self.decoding), strict=True))
@@ -201,6 +203,7 @@ class Translator:
             decoding={
                 **self.decoding,
                 "do_sample": False,
+                "batch_size": bs,
                 "unit": self.unit,
                 "retry": RETRY_DECODING if self.retry else None,
                 "rewrite_amounts": self.rewrite_amounts,

@@ -18,7 +18,7 @@ from ..pipeline import peak_rss_mb, summarize_article
 from ..report import run_html, run_markdown
 from ..summarize import ModelSummarizer, Summarizer, load_summarizer
 from ..translate import DEFAULT_TRANSLATOR, Translator, load_translator
-from ._common import PROG, CLIError, formatter, read_article
+from ._common import PROG, CLIError, formatter, positive_int, read_article
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
 
@@ -43,10 +43,13 @@ def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None
     translator_name = None if args.no_translate else (args.translator or args.model)
     adapter = {"offline": args.offline} if args.offline else {}
     glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
-    translator_options: dict[str, Any] = {"glossary": glossary, "unit": args.unit}
+    translator_options: dict[str, Any] = {"glossary": glossary, "unit": args.unit, "batch_size": args.batch_size}
     summarizer_options: dict[str, Any] = {"max_chars": args.max_chars}
     spec = get_spec(summarizer_name)
-    if translator_name == summarizer_name and not (spec and spec.family == "builtin"):
+    builtin = spec is not None and spec.family == "builtin"
+    if not builtin:
+        summarizer_options["batch_size"] = args.batch_size
+    if translator_name == summarizer_name and not builtin:
         generator_options, _ = split_generator_options(adapter)
         generator, spec = load_generator(summarizer_name, task="summarize", **generator_options)
         return (
@@ -130,8 +133,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=(
             "For each section of an article: the editors' headline, a generated Chinese headline-style\n"
             "summary, both in English (and the body in English), and the character ROUGE of the summary\n"
-            "against the headline. Records are written to OUTPUT_DIR/<article>.jsonl as each section\n"
-            "finishes, then a Markdown report; a summary table goes to the terminal.\n\n"
+            "against the headline. Sections go to the models in groups (the whole seed is one), and\n"
+            "records are written to OUTPUT_DIR/<article>.jsonl as each group finishes, then Markdown and\n"
+            "HTML reports; a summary table goes to the terminal.\n\n"
             f"The default model ({DEFAULT_MODEL}) runs on llama.cpp and is fetched on first use."
         ),
         epilog=(
@@ -154,6 +158,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=["sentence", "paragraph"],
         default="sentence",
         help="translate sentence by sentence (default) or a paragraph per model call",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=positive_int,
+        metavar="N",
+        help="inputs decoded at once (default: the backend's, 32 on llama.cpp, 8 otherwise)",
     )
     p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
     p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,10 @@ class CT2Seq2SeqGenerator(TextGenerator):
         self._eos_step = 1 if _forced_eos(model_dir) else 0
         self.settings = {"compute_type": compute_type, "inter_threads": inter_threads, "intra_threads": intra_threads}
 
+    @cached_property
+    def _chinese_pieces(self) -> list[list[str]]:
+        return [[piece] for piece in self.tokenizer.convert_ids_to_tokens(self._chinese_ids)]
+
     def _tokens(self, text: str) -> list[str]:
         ids = self.tokenizer(text, truncation=True, max_length=self.max_input_tokens)["input_ids"]
         return self.tokenizer.convert_ids_to_tokens(ids)
@@ -121,6 +126,8 @@ class CT2Seq2SeqGenerator(TextGenerator):
         }
         if decoding.get("min_new_tokens"):
             options["min_decoding_length"] = decoding["min_new_tokens"]
+        if decoding.get("forbid_chinese"):
+            options["suppress_sequences"] = self._chinese_pieces
         if self.target_prefix:
             options["target_prefix"] = [self.target_prefix] * len(inputs)
         results = self.translator.translate_batch([self._tokens(t) for t in inputs], **options)

@@ -7,11 +7,13 @@ Both are built once and called on lists; they batch by length, restore order, an
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..batching import run_in_batches
 from .hub import ModelNotAvailableError
+from .suppress import chinese_token_ids, tokenizer_token_bytes
 
 __all__ = ["ChatGenerator", "Seq2SeqGenerator", "TextGenerator", "input_limit", "quiet_transformers"]
 
@@ -42,6 +44,7 @@ class TextGenerator:
     backend = "transformers"
     kind = ""
     prefix_tokens = 0  # tokens that open every generated row without counting as output
+    default_batch_size = 8  # inputs per batch when the task does not say
 
     def __init__(self, model: Any, tokenizer: Any, *, source: str, device: str, max_input_tokens: int | None):
         import torch
@@ -56,6 +59,10 @@ class TextGenerator:
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    @cached_property
+    def _chinese_ids(self) -> list[int]:
+        return chinese_token_ids(tokenizer_token_bytes(self.tokenizer))
 
     def _encode(self, batch: list[Any]) -> dict[str, Any]:
         raise NotImplementedError
@@ -91,8 +98,13 @@ class TextGenerator:
         progress: bool = False,
         **decoding: Any,
     ) -> list[str]:
-        """Greedy or beam decoding of each input; ``max_new_tokens`` is given per input."""
+        """Greedy or beam decoding of each input; ``max_new_tokens`` is given per input.
+
+        ``forbid_chinese=True`` never generates a token that carries Chinese (for English output).
+        """
         decoding = {k: v for k, v in decoding.items() if v is not None}
+        if decoding.pop("forbid_chinese", False):
+            decoding["suppress_tokens"] = self._chinese_ids
 
         def run(batch: list[Any], indices: list[int]) -> list[str]:
             encoded = self._encode(batch)
