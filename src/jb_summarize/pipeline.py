@@ -67,15 +67,17 @@ def summarize_article(
     todo = [s for s in article.sections if s.id not in skip_ids]
     for group in _groups(todo, group_sentences):
         summary_result = summarizer.run([section.body for section in group])
+        fields = ["headline_en", "summary_en"] + (["body_en"] if translate_bodies else [])
         translation = None
         if translator is not None:
             texts = [
                 text
                 for section, summary in zip(group, summary_result.outputs, strict=True)
-                for text in [section.headline or "", summary] + ([section.body] if translate_bodies else [])
+                for text in [section.headline or "", summary, section.body][: len(fields)]
             ]
             translation = translator.run(texts)
-        per_section = 3 if translate_bodies else 2
+        summarizer_info = summary_result.info.to_dict()
+        translator_info = translation.info.to_dict() if translation is not None else None
         for i, (section, summary_zh) in enumerate(zip(group, summary_result.outputs, strict=True)):
             record: dict[str, Any] = {
                 "id": section.id,
@@ -89,18 +91,14 @@ def summarize_article(
                 record["rouge"] = {**scores["per_item"][0], "tokenize": "char"}
             else:
                 record["rouge"] = None
-            record["summarizer"] = summary_result.info.to_dict()
+            record["summarizer"] = summarizer_info
             if translation is not None:
-                first = i * per_section
-                outputs = translation.outputs[first : first + per_section]
-                record["headline_en"] = outputs[0] or None
-                record["summary_en"] = outputs[1]
-                if translate_bodies:
-                    record["body_en"] = outputs[2]
-                fields = ["headline_en", "summary_en", "body_en"]
+                first = i * len(fields)
+                record.update(zip(fields, translation.outputs[first : first + len(fields)], strict=True))
+                record["headline_en"] = record["headline_en"] or None
                 record["flagged"] = [
-                    fields[j - first] for j in translation.info.flagged if first <= j < first + per_section
+                    fields[j - first] for j in translation.info.flagged if first <= j < first + len(fields)
                 ]
-                record["translator"] = translation.info.to_dict()
+                record["translator"] = translator_info
             record["peak_rss_mb"] = round(peak_rss_mb(), 1)
             yield record

@@ -25,6 +25,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def add_batch_size_argument(parser: argparse.ArgumentParser) -> None:
+    """``--batch-size N``: inputs the model decodes at once (None: the backend's default)."""
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        metavar="N",
+        help="inputs decoded at once (default: the backend's, 32 on llama.cpp, 8 otherwise)",
+    )
+
+
 def formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 

@@ -14,7 +14,7 @@ from ..glossary import load_glossary
 from ..report import batch_html
 from ..summarize import load_summarizer
 from ..translate import DEFAULT_TRANSLATOR, load_translator
-from ._common import PROG, CLIError, formatter, positive_int, progress_enabled
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled
 
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
@@ -147,12 +147,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--overwrite", action="store_true", help="start --output again from nothing")
         p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")
         p.add_argument("--shard", metavar="I/N", help="process shard I of N (0-based), for several machines")
-        p.add_argument(
-            "--batch-size",
-            type=positive_int,
-            metavar="N",
-            help="inputs decoded at once (default: the backend's, 32 on llama.cpp, 8 otherwise)",
-        )
+        add_batch_size_argument(p)
         p.add_argument("--chunk-size", type=int, default=32, help="records per write-out step (default 32)")
         p.add_argument("--offline", action="store_true", help="never download a model")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

@@ -13,7 +13,7 @@ from ..metrics import score
 from ..summarize import load_summarizer
 from ..text import decode_bytes
 from ..translate import load_translator
-from ._common import PROG, CLIError, formatter, positive_int, progress_enabled
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled
 
 
 def read_lines(source: str) -> list[str]:
@@ -179,12 +179,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--id-field", default="id", help="id column, if any (default id)")
     r.add_argument("--split", default="test", help="split of a hub dataset (default test)")
     r.add_argument("--limit", type=int, help="a fixed-seed sample of N items (original order kept)")
-    r.add_argument(
-        "--batch-size",
-        type=positive_int,
-        metavar="N",
-        help="inputs decoded at once (default: the backend's, 32 on llama.cpp, 8 otherwise)",
-    )
+    add_batch_size_argument(r)
     r.add_argument("--max-chars", type=int, default=30, help="summary budget in characters (default 30)")
     r.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens (default char)")
     r.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")

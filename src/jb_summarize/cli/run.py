@@ -18,7 +18,7 @@ from ..pipeline import peak_rss_mb, summarize_article
 from ..report import run_html, run_markdown
 from ..summarize import ModelSummarizer, Summarizer, load_summarizer
 from ..translate import DEFAULT_TRANSLATOR, Translator, load_translator
-from ._common import PROG, CLIError, formatter, positive_int, read_article
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, read_article
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
 
@@ -159,12 +159,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="sentence",
         help="translate sentence by sentence (default) or a paragraph per model call",
     )
-    p.add_argument(
-        "--batch-size",
-        type=positive_int,
-        metavar="N",
-        help="inputs decoded at once (default: the backend's, 32 on llama.cpp, 8 otherwise)",
-    )
+    add_batch_size_argument(p)
     p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
     p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")
     p.add_argument("--offline", action="store_true", help="never download: fail if the model is not here")

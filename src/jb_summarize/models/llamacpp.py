@@ -57,7 +57,6 @@ class _Sequence:
     prompt: list[int]  # prompt tokens not yet evaluated
     position: int  # position of the next token to evaluate
     budget: int
-    cells: int  # KV cells reserved for this sequence
     history: list[int]  # the last prompt tokens, for a repetition penalty
     output: list[int] = field(default_factory=list)
     upcoming: int | None = None  # the last sampled token, evaluated in the next call
@@ -186,7 +185,6 @@ class _BatchDecoder:
                     prompt=list(prompts[i][shared:]),
                     position=shared,
                     budget=budgets[i],
-                    cells=cells(i),
                     history=list(prompts[i][-PENALTY_LAST_N:]),
                 )
                 used += cells(i)
@@ -222,7 +220,7 @@ class _BatchDecoder:
                 if finished:
                     outputs[seq.index] = seq.output
                     lib.llama_memory_seq_rm(self.memory, sequence_id, -1, -1)
-                    used -= seq.cells
+                    used -= cells(seq.index)
                     del running[sequence_id]
                     free.append(sequence_id)
                     if on_done:
@@ -241,7 +239,6 @@ class LlamaCppGenerator(TextGenerator):
 
     backend = "llama.cpp"
     kind = "chat"
-    default_batch_size = 32
 
     def __init__(
         self,
@@ -268,6 +265,7 @@ class LlamaCppGenerator(TextGenerator):
         self.source = source or str(gguf_path)
         self.device = device
         self.n_threads = n_threads or max(1, min(8, os.cpu_count() or 1))
+        self.default_batch_size = max_batch_size
         # The Llama object gives the model, tokenizer and chat template; decoding runs in our own
         # context, so its context is kept minimal.
         self.llm = Llama(
@@ -351,7 +349,7 @@ class LlamaCppGenerator(TextGenerator):
                 list(max_new_tokens),
                 penalty=decoding.get("repetition_penalty") or 1.0,
                 forbidden=self._chinese_ids if decoding.get("forbid_chinese") else None,
-                parallel=min(batch_size or self.default_batch_size, self._decoder.parallel),
+                parallel=batch_size or self.default_batch_size,
                 on_done=bar.update if bar else None,
             )
         finally:
