@@ -8,12 +8,21 @@ STAMP := $(VENV)/.installed
 
 # torch is pinned and installed first: the CPU wheel (2.13.0) is then already there when the
 # project's own `torch>=2.4` is resolved, so pip never pulls a multi-GB CUDA build.
-# llama-cpp-python (the [llama] extra) compiles from source: about 5 minutes on 2 cores, once.
-$(STAMP): pyproject.toml
+# llama-cpp-python (the [llama] extra) compiles from source for this CPU: about 5 minutes on 2 cores.
+# On x86-64 its AMX kernels are left out (-mno-amx-*: the rest of -march=native stays): llama.cpp's AMX
+# matmul crashes on Intel Xeons with AMX, and a build without it is safe for every caller, llama-cpp-python's
+# own server included. Built without pip's wheel cache, so that these flags always apply.
+LLAMA_CPP_PYTHON := llama-cpp-python==0.3.36
+ifeq ($(shell uname -m),x86_64)
+LLAMA_CFLAGS ?= -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+endif
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
+	CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" $(PY) -m pip install -q --no-cache-dir '$(LLAMA_CPP_PYTHON)'
 	$(PY) -m pip install -q -e '.[test,llama,ct2,ray]'
+	$(VENV)/bin/jb-summarize doctor --quiet   # a llama.cpp build that crashes on this CPU stops here
 	touch $(STAMP)
 
 setup: $(STAMP)

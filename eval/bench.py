@@ -14,6 +14,10 @@
 - seed: the whole seed article through `jb-summarize run` with the default model (sentence and paragraph
   units) and with the 0.5B model, with the time, peak RSS and document BLEU of the lead section against
   eval/references.
+- layout: llama.cpp's two weight layouts (JB_SUMMARIZE_REPACK_WEIGHTS=on: repacked for the CPU's kernels,
+  off: plain, the choice on CPUs with AMX) on the library path at batch 32 and on the whole seed article.
+
+Every record names the CPU it was measured on.
 
 Writes eval/results/bench.json (one record per measurement) and prints a table; models.md's speed table is
 regenerated from it by eval/update_models_md.py.
@@ -289,13 +293,29 @@ def measure_seed(unit: str, model: str) -> dict[str, Any]:
 
 def _child(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement in a fresh process, so that load time and peak RSS are its own."""
-    proc = subprocess.run([sys.executable, __file__, "--measure", json.dumps(spec)], capture_output=True, text=True)
+    env = dict(os.environ)
+    if spec.get("weight_layout"):
+        env["JB_SUMMARIZE_REPACK_WEIGHTS"] = "on" if spec["weight_layout"] == "repacked" else "off"
+    proc = subprocess.run(
+        [sys.executable, __file__, "--measure", json.dumps(spec)], capture_output=True, text=True, env=env
+    )
     if proc.returncode != 0:
         return {**spec, "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _measure(spec: dict[str, Any]) -> dict[str, Any]:
+    from jb_summarize.models.cpu import choose_weight_layout, cpu_info
+
+    extra = {"cpu": cpu_info().model}
+    if spec["kind"] in ("llama-batched", "seed"):
+        extra["weight_layout"] = choose_weight_layout(cpu_info().flags).name
+    if spec.get("part"):
+        extra["part"] = spec["part"]
+    return {**_measure_kind(spec), **extra}
+
+
+def _measure_kind(spec: dict[str, Any]) -> dict[str, Any]:
     kind = spec["kind"]
     if kind == "seq2seq":
         return measure_seq2seq(spec["config"])
@@ -312,7 +332,9 @@ def _measure(spec: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed")
+    parser.add_argument(
+        "--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed, layout"
+    )
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -335,6 +357,11 @@ def main() -> int:
     if "seed" in parts:
         specs += [{"kind": "seed", "unit": u, "model": LLM_MODELS[0]} for u in ("sentence", "paragraph")]
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[1]})
+    if "layout" in parts:
+        for layout in ("repacked", "plain"):
+            common = {"part": "layout", "model": LLM_MODELS[0], "weight_layout": layout}
+            specs += [{"kind": "llama-batched", "batch_size": b, **common} for b in LLM_BATCH_SIZES]
+            specs.append({"kind": "seed", "unit": "sentence", **common})
 
     records = []
     for spec in specs:
@@ -372,6 +399,7 @@ def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:
     fields = ("task", "kind", "backend", "model", "batch_size", "num_beams", "inter_threads", "unit")
+    fields += ("weight_layout", "part")
     return tuple(record.get(k) for k in fields)
 
 
@@ -381,6 +409,8 @@ def _is_reference(record: dict[str, Any]) -> bool:
 
 
 def _part(record: dict[str, Any]) -> str:
+    if record.get("part"):
+        return record["part"]
     if record.get("task") == "seed-article":
         return "seed"
     return "seq2seq" if record.get("kind") == "seq2seq" else "llm"

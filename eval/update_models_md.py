@@ -58,7 +58,7 @@ def bench_markdown() -> str:
     """The speed tables from eval/results/bench.json (written by eval/bench.py)."""
     path = RESULTS / "bench.json"
     records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    ok = [r for r in records if "error" not in r]
+    ok = [r for r in records if "error" not in r and r.get("part") != "layout"]
     lines = [
         "| part | backend | model | batch | beams | threads | prompt tok/s | generated tok/s | sentences/s "
         "| load s | peak RSS MB | ratio to transformers |",
@@ -92,6 +92,21 @@ def bench_markdown() -> str:
             lines.append(
                 f"| summaries, bilingual headlines, full English | `{r['model']}` | {r['unit']} | {r['seconds']} "
                 f"| {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} | {r['flagged_fields']} |"
+            )
+    layouts = [r for r in records if "error" not in r and r.get("part") == "layout"]
+    if layouts:
+        lines += [
+            "",
+            "| llama.cpp weight layout | what | model | seconds | sentences/s | generated tok/s | peak RSS MB | CPU |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in layouts:
+            what = f"{r.get('sentences')} seed sentences, batch {r.get('batch_size')}"
+            if r.get("task") == "seed-article":
+                what = "whole seed article"
+            lines.append(
+                f"| {r['weight_layout']} | {what} | `{r['model']}` | {r['seconds']} | {r.get('sentences_per_s', '-')} "
+                f"| {r.get('tokens_per_s', '-')} | {r['peak_rss_mb']} | {r['cpu']} |"
             )
     errors = [r for r in records if "error" in r]
     for r in errors:

@@ -55,3 +55,12 @@ def no_hub(monkeypatch, tmp_path_factory) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("JB_SUMMARIZE_OFFLINE", "1")
     monkeypatch.setenv("JB_SUMMARIZE_HOME", str(tmp_path_factory.getbasetemp() / "jb_home"))
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory, corpus) -> Path:
+    """A random Qwen2 GGUF for llama.cpp; Q4_0 matrices take the same repacked kernels as real models."""
+    pytest.importorskip("llama_cpp")
+    from jb_summarize.models.random_init import build_qwen2_gguf
+
+    return build_qwen2_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf", corpus, hidden=64, quant="Q4_0")

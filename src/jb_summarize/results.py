@@ -34,6 +34,7 @@ class RunInfo:
     revision: str | None = None
     sha256: str | None = None
     decoding: dict[str, Any] = field(default_factory=dict)
+    runtime: dict[str, Any] = field(default_factory=dict)  # CPU, llama.cpp weight layout, threads
     versions: dict[str, str] = field(default_factory=library_versions)
     n_inputs: int = 0
     n_units: int = 0

@@ -12,6 +12,7 @@ from ..batch import OutputLockedError
 from ..models.hub import ModelNotAvailableError
 from ..text import InputError
 from . import batch as batch_commands
+from . import doctor as doctor_command
 from . import eval as eval_command
 from . import models as models_command
 from . import run as run_command
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"  {PROG} run                            # the seed article: summaries, English, scores\n"
             f"  {PROG} sections page.txt --format markdown\n"
             f"  {PROG} models list\n"
+            f"  {PROG} doctor                         # does llama.cpp run on this CPU?\n"
             f"  {PROG} eval score --hyp out.en --ref ref.en --lang en\n\n"
             f"Run '{PROG} COMMAND --help' for a command's options."
         ),
@@ -39,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_command.add_parser(sub)
     batch_commands.add_parsers(sub)
-    for command in (sections_command, eval_command, models_command):
+    for command in (sections_command, eval_command, models_command, doctor_command):
         command.add_parser(sub)
     return parser
 

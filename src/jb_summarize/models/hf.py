@@ -60,6 +60,10 @@ class TextGenerator:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
+    def runtime(self) -> dict[str, Any]:
+        """Where this generator runs, as recorded in ``RunInfo.runtime`` (CPU, weight layout, threads)."""
+        return {}
+
     @cached_property
     def _chinese_ids(self) -> list[int]:
         return chinese_token_ids(tokenizer_token_bytes(self.tokenizer))

@@ -22,11 +22,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .cpu import WeightLayout, choose_weight_layout, cpu_info
 from .hf import TextGenerator
 from .hub import ModelNotAvailableError
 from .suppress import chinese_token_ids
 
-__all__ = ["LlamaCppGenerator", "llama_cpp_available"]
+__all__ = ["LlamaCppGenerator", "llama_cpp_available", "load_llama_model"]
 
 Messages = list[dict[str, str]]
 
@@ -40,6 +41,26 @@ def llama_cpp_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+_backend_ready = False
+
+
+def load_llama_model(gguf_path: str | Path, *, layout: WeightLayout, n_gpu_layers: int = 0) -> Any:
+    """A ``llama_cpp`` model (weights, vocabulary, metadata) loaded with the given weight layout."""
+    global _backend_ready
+    import llama_cpp
+    from llama_cpp._internals import LlamaModel
+    from llama_cpp._logger import set_verbose
+
+    if not _backend_ready:
+        llama_cpp.llama_backend_init()
+        _backend_ready = True
+    set_verbose(False)  # llama.cpp's own log: errors only, as llama_cpp.Llama(verbose=False) does
+    params = llama_cpp.llama_model_default_params()
+    params.n_gpu_layers = n_gpu_layers
+    params.use_extra_bufts = layout.repack
+    return LlamaModel(path_model=str(gguf_path), params=params, verbose=False)
 
 
 def _common_prefix(sequences: Sequence[Sequence[int]]) -> int:
@@ -234,7 +255,8 @@ class LlamaCppGenerator(TextGenerator):
     ``batch_size`` is the number of sequences in flight (at most ``max_batch_size``, which sizes the
     context). ``num_beams`` and ``no_repeat_ngram_size`` have no llama.cpp equivalent and are ignored;
     ``repetition_penalty`` divides the logits of the last 64 tokens as llama.cpp's ``repeat_penalty``
-    does; ``forbid_chinese`` never samples a token that carries Chinese.
+    does; ``forbid_chinese`` never samples a token that carries Chinese. ``repack_weights`` (None: auto,
+    or ``JB_SUMMARIZE_REPACK_WEIGHTS``) chooses llama.cpp's weight layout: see ``models/cpu.py``.
     """
 
     backend = "llama.cpp"
@@ -252,10 +274,10 @@ class LlamaCppGenerator(TextGenerator):
         flash_attn: bool = True,
         kv_cache_type: str = "q8_0",
         max_batch_size: int = 32,
+        repack_weights: bool | str | None = None,
         device: str = "cpu",
     ):
         try:
-            from llama_cpp import Llama
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
         except ImportError as exc:
             raise ModelNotAvailableError(
@@ -266,31 +288,23 @@ class LlamaCppGenerator(TextGenerator):
         self.device = device
         self.n_threads = n_threads or max(1, min(8, os.cpu_count() or 1))
         self.default_batch_size = max_batch_size
-        # The Llama object gives the model, tokenizer and chat template; decoding runs in our own
-        # context, so its context is kept minimal.
-        self.llm = Llama(
-            model_path=str(gguf_path),
-            n_ctx=64,
-            n_batch=64,
-            n_threads=self.n_threads,
-            n_gpu_layers=-1 if device != "cpu" else 0,
-            seed=0,
-            verbose=False,
-        )
-        template = self.llm.metadata.get("tokenizer.chat_template")
+        self.weight_layout = choose_weight_layout(cpu_info().flags, repack_weights)
+        # The model gives the weights, tokenizer and chat template; decoding runs in our own context.
+        self._model = load_llama_model(gguf_path, layout=self.weight_layout, n_gpu_layers=-1 if device != "cpu" else 0)
+        template = self._model.metadata().get("tokenizer.chat_template")
         if not template:
             raise ModelNotAvailableError(f"{self.source} has no chat template in its GGUF metadata")
-        eos, bos = self.llm.token_eos(), self.llm.token_bos()
+        eos, bos = self._model.token_eos(), self._model.token_bos()
         self._template = Jinja2ChatFormatter(
             template=template,
-            eos_token=self.llm._model.token_get_text(eos) if eos != -1 else "",
-            bos_token=self.llm._model.token_get_text(bos) if bos != -1 else "",
+            eos_token=self._model.token_get_text(eos) if eos != -1 else "",
+            bos_token=self._model.token_get_text(bos) if bos != -1 else "",
             stop_token_ids=[eos],
         )
         # an input and its answer must fit one sequence's share of the context
         self.max_input_tokens = min(max_input_tokens or 2048, n_ctx // 4)
         self._decoder = _BatchDecoder(
-            self.llm._model.model,
+            self._model.model,
             n_ctx=n_ctx,
             n_batch=n_batch,
             parallel=max_batch_size,
@@ -299,8 +313,11 @@ class LlamaCppGenerator(TextGenerator):
             kv_type=kv_cache_type,
         )
 
+    def runtime(self) -> dict[str, Any]:
+        return {"cpu": cpu_info().model, "weight_layout": self.weight_layout.name, "n_threads": self.n_threads}
+
     def count_tokens(self, text: str) -> int:
-        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        return len(self._model.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _token_bytes(self, token: int) -> bytes:
         import ctypes
@@ -325,7 +342,7 @@ class LlamaCppGenerator(TextGenerator):
     def prompt_tokens(self, messages: Messages) -> list[int]:
         """The chat-formatted prompt, tokenised as llama-cpp-python's chat completion does."""
         result = self._template(messages=messages)
-        return self.llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        return self._model.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
 
     def generate(
         self,
@@ -355,4 +372,4 @@ class LlamaCppGenerator(TextGenerator):
         finally:
             if bar:
                 bar.close()
-        return [self.llm.detokenize(tokens).decode("utf-8", errors="ignore").strip() for tokens in outputs]
+        return [self._model.detokenize(tokens).decode("utf-8", errors="ignore").strip() for tokens in outputs]

@@ -30,6 +30,7 @@ GENERATOR_OPTIONS = (
     "flash_attn",
     "kv_cache_type",
     "max_batch_size",
+    "repack_weights",
     "src_lang",
     "tgt_lang",
     "compute_type",
@@ -152,4 +153,5 @@ def provenance(spec: ModelSpec | None, generator: TextGenerator) -> dict[str, An
         "backend": generator.backend,
         "revision": spec.revision if spec else None,
         "sha256": spec.sha256 if spec else None,
+        "runtime": generator.runtime(),
     }

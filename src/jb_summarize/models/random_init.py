@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .hf import quiet_transformers
 
-__all__ = ["CHATML_TEMPLATE", "build_marian", "build_mt5", "build_qwen2", "train_sentencepiece"]
+__all__ = ["CHATML_TEMPLATE", "build_marian", "build_mt5", "build_qwen2", "build_qwen2_gguf", "train_sentencepiece"]
 
 CHATML_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
@@ -191,3 +191,96 @@ def build_qwen2(
     _seeded(seed)
     Qwen2ForCausalLM(config).save_pretrained(folder)
     return folder
+
+
+_QWEN2_TENSORS = {
+    "model.embed_tokens.weight": "token_embd.weight",
+    "model.norm.weight": "output_norm.weight",
+    "lm_head.weight": "output.weight",
+}
+_QWEN2_LAYER_TENSORS = {
+    "input_layernorm.weight": "attn_norm.weight",
+    "self_attn.q_proj.weight": "attn_q.weight",
+    "self_attn.q_proj.bias": "attn_q.bias",
+    "self_attn.k_proj.weight": "attn_k.weight",
+    "self_attn.k_proj.bias": "attn_k.bias",
+    "self_attn.v_proj.weight": "attn_v.weight",
+    "self_attn.v_proj.bias": "attn_v.bias",
+    "self_attn.o_proj.weight": "attn_output.weight",
+    "post_attention_layernorm.weight": "ffn_norm.weight",
+    "mlp.gate_proj.weight": "ffn_gate.weight",
+    "mlp.up_proj.weight": "ffn_up.weight",
+    "mlp.down_proj.weight": "ffn_down.weight",
+}
+
+
+def _gguf_name(hf_name: str) -> str:
+    if hf_name in _QWEN2_TENSORS:
+        return _QWEN2_TENSORS[hf_name]
+    _, _, layer, rest = hf_name.split(".", 3)  # model.layers.N.rest
+    return f"blk.{layer}.{_QWEN2_LAYER_TENSORS[rest]}"
+
+
+def build_qwen2_gguf(
+    path: str | Path,
+    corpus: Iterable[str],
+    *,
+    hidden: int = 32,
+    layers: int = 1,
+    vocab_size: int = 800,
+    quant: str = "F32",
+    seed: int = 0,
+) -> Path:
+    """A Qwen2 GGUF file (for llama.cpp) of ``build_qwen2``'s model, with its tokenizer and chat template.
+
+    ``quant``: the type of the 2-D weight matrices (F32, F16, Q8_0, Q4_0, ...); norms and biases stay F32.
+    """
+    import tempfile
+
+    import gguf
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = build_qwen2(Path(tmp), corpus, hidden=hidden, layers=layers, vocab_size=vocab_size, seed=seed)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        tokenizer = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+        weights = load_file(folder / "model.safetensors")
+    vocab = tokenizer["model"]["vocab"]
+    special = {token["id"] for token in tokenizer["added_tokens"] if token["special"]}
+    tokens = sorted(vocab, key=vocab.get)
+    merges = [m if isinstance(m, str) else " ".join(m) for m in tokenizer["model"]["merges"]]
+    qtype = gguf.GGMLQuantizationType[quant.upper()]
+
+    writer = gguf.GGUFWriter(str(path), "qwen2")
+    writer.add_name("random qwen2")
+    writer.add_context_length(config["max_position_embeddings"])
+    writer.add_embedding_length(config["hidden_size"])
+    writer.add_block_count(config["num_hidden_layers"])
+    writer.add_feed_forward_length(config["intermediate_size"])
+    writer.add_head_count(config["num_attention_heads"])
+    writer.add_head_count_kv(config["num_key_value_heads"])
+    writer.add_rope_freq_base(float(config.get("rope_theta") or config["rope_parameters"]["rope_theta"]))
+    writer.add_layer_norm_rms_eps(config["rms_norm_eps"])
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32 if quant.upper() == "F32" else gguf.LlamaFileType.GUESSED)
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("qwen2")  # llama.cpp splits as for the real Qwen models
+    writer.add_token_list(tokens)
+    writer.add_token_types([gguf.TokenType.CONTROL if vocab[t] in special else gguf.TokenType.NORMAL for t in tokens])
+    writer.add_token_merges(merges)
+    writer.add_eos_token_id(config["eos_token_id"])
+    writer.add_pad_token_id(config["pad_token_id"])
+    writer.add_add_bos_token(False)
+    writer.add_chat_template(CHATML_TEMPLATE)
+    for name, tensor in weights.items():
+        data = tensor.astype(np.float32)
+        if data.ndim == 2 and qtype != gguf.GGMLQuantizationType.F32:
+            writer.add_tensor(_gguf_name(name), gguf.quants.quantize(data, qtype), raw_dtype=qtype)
+        else:
+            writer.add_tensor(_gguf_name(name), data)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

@@ -1,0 +1,112 @@
+"""What this CPU can do, and which llama.cpp weight layout is safe and fast on it.
+
+llama.cpp can keep a model's weights in "extra buffer types": copies repacked for the CPU's fastest matmul
+kernels (AVX2 / AVX-512 interleaved blocks, and on CPUs with Intel AMX, AMX tiles). On Intel Xeons with
+AMX (Sapphire Rapids and later: ``amx_tile amx_int8 amx_bf16`` in /proc/cpuinfo) llama-cpp-python 0.3.36
+built natively crashes in ``ggml_backend_amx_mul_mat``; with ``use_extra_bufts = False`` it decodes
+correctly, and there it was also the faster choice (whole seed article 121.3 s, 1.40 GB, against 128.0 s,
+2.00 GB for a build without AMX kernels and repacked weights on). Elsewhere repacked weights are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["REPACK_ENV", "CPUInfo", "WeightLayout", "choose_weight_layout", "cpu_info", "parse_repack_setting"]
+
+REPACK_ENV = "JB_SUMMARIZE_REPACK_WEIGHTS"
+# The flags that decide which kernels llama.cpp can use, in the order doctor prints them.
+FEATURES = (
+    "sse4_2", "avx", "f16c", "fma", "bmi2", "avx2", "avx_vnni", "avx512f", "avx512bw", "avx512vl",
+    "avx512_vnni", "avx512_bf16", "avx512vbmi", "amx_tile", "amx_int8", "amx_bf16", "amx_fp16",
+)  # fmt: skip
+AMX_FLAGS = ("amx_tile", "amx_int8", "amx_bf16", "amx_fp16", "amx_complex")
+
+
+@dataclass(frozen=True)
+class CPUInfo:
+    model: str
+    flags: frozenset[str]
+
+    @property
+    def amx(self) -> list[str]:
+        return [flag for flag in AMX_FLAGS if flag in self.flags]
+
+    @property
+    def features(self) -> list[str]:
+        return [flag for flag in FEATURES if flag in self.flags]
+
+
+def _read_cpuinfo(path: Path) -> CPUInfo:
+    model, flags = "", ""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key == "model name" and not model:
+            model = value.strip()
+        elif key == "flags" and not flags:
+            flags = value
+    return CPUInfo(model=model or platform.processor() or platform.machine(), flags=frozenset(flags.split()))
+
+
+@lru_cache(maxsize=1)
+def cpu_info() -> CPUInfo:
+    """This machine's CPU model and flags (from /proc/cpuinfo; no flags where there is none)."""
+    return _read_cpuinfo(Path("/proc/cpuinfo"))
+
+
+@dataclass(frozen=True)
+class WeightLayout:
+    """Whether llama.cpp may repack the weights into its extra buffer types, and why."""
+
+    repack: bool
+    reason: str
+
+    @property
+    def name(self) -> str:
+        return "repacked" if self.repack else "plain"
+
+
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+
+
+def parse_repack_setting(value: bool | str | None) -> bool | None:
+    """True / False for on / off, None for auto; a word it does not know is a ``ValueError``."""
+    if value is None or isinstance(value, bool):
+        return value
+    word = value.strip().lower()
+    if word in ("", "auto"):
+        return None
+    if word in _ON:
+        return True
+    if word in _OFF:
+        return False
+    raise ValueError(f"repack_weights / {REPACK_ENV} must be auto, on or off, got {value!r}")
+
+
+def choose_weight_layout(flags: frozenset[str] | set[str], setting: bool | str | None = None) -> WeightLayout:
+    """The weight layout for a CPU with these flags.
+
+    ``setting`` (True / False / "auto"; None reads ``JB_SUMMARIZE_REPACK_WEIGHTS``, default auto) forces a
+    layout. Auto: plain weights on CPUs that report AMX (the AMX matmul crashes there), repacked elsewhere.
+    """
+    forced = parse_repack_setting(setting if setting is not None else os.environ.get(REPACK_ENV))
+    if forced is not None:
+        source = "repack_weights" if setting is not None else REPACK_ENV
+        return WeightLayout(forced, f"{source}={'on' if forced else 'off'}")
+    amx = [flag for flag in AMX_FLAGS if flag in flags]
+    if amx:
+        return WeightLayout(
+            False,
+            f"the CPU has AMX ({' '.join(amx)}): llama.cpp's AMX matmul crashes there, so weights stay unpacked",
+        )
+    return WeightLayout(True, "no AMX on this CPU: weights repacked for its AVX2/AVX-512 kernels")

@@ -1,0 +1,109 @@
+"""Decode a few tokens of a GGUF model in a child process, so that a native crash is reported, not suffered.
+
+``python -m jb_summarize.models.probe FILE [--repack-weights auto|on|off]`` loads the model as the library
+does, decodes two short prompts together (batched, as real runs are) and prints one JSON line.
+``probe_gguf`` runs that in a child and turns a signal, a timeout or an error into one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .cpu import REPACK_ENV
+
+__all__ = ["ProbeResult", "probe_command", "probe_gguf"]
+
+PROMPTS = ("江北区去年新增就业2.5万人。", "宁波是一座港口城市。")
+NEW_TOKENS = 8
+
+
+@dataclass
+class ProbeResult:
+    path: str
+    ok: bool
+    seconds: float
+    detail: str  # the decoded text, or what went wrong, in one line
+    layout: str | None = None  # "repacked" or "plain", as the child chose it
+    signal: str | None = None  # e.g. "SIGSEGV" when the child was killed by a signal
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def probe_command(path: str | Path, repack_weights: str | None = None) -> list[str]:
+    """The child's command line (``repack_weights`` None: the child reads the environment, as a run would)."""
+    command = [sys.executable, "-m", "jb_summarize.models.probe", str(path)]
+    return [*command, "--repack-weights", repack_weights] if repack_weights else command
+
+
+def _crash_advice(layout: str | None) -> str:
+    if layout != "plain":
+        return f"set {REPACK_ENV}=off (plain weights, no AMX / repacked kernels) and run `jb-summarize doctor` again"
+    return "reinstall llama-cpp-python for this CPU (`make setup` builds it without the AMX kernels; see README)"
+
+
+def probe_gguf(path: str | Path, *, repack_weights: str | None = None, timeout: float = 300.0) -> ProbeResult:
+    """Load ``path`` and decode a few tokens in a child process; never raises for what the child does."""
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            probe_command(path, repack_weights),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        return ProbeResult(str(path), False, time.perf_counter() - start, f"no answer within {timeout:g} s")
+    seconds = time.perf_counter() - start
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    report = json.loads(lines[-1]) if lines else {}
+    layout = report.get("layout")
+    if done.returncode == 0 and report:
+        return ProbeResult(str(path), True, seconds, report.get("text", ""), layout)
+    if done.returncode < 0:
+        number = -done.returncode
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+        return ProbeResult(
+            str(path),
+            False,
+            seconds,
+            f"llama.cpp crashed with {name} (signal {number}) while loading or decoding; {_crash_advice(layout)}",
+            layout,
+            name,
+        )
+    errors = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    last = errors[-1] if errors else f"exit code {done.returncode}"
+    return ProbeResult(str(path), False, seconds, last, layout)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jb_summarize.models.probe", description=__doc__)
+    parser.add_argument("gguf")
+    parser.add_argument("--repack-weights", choices=("auto", "on", "off"), help=f"default: {REPACK_ENV}, else auto")
+    args = parser.parse_args(argv)
+    from .cpu import choose_weight_layout, cpu_info
+    from .llamacpp import LlamaCppGenerator
+
+    layout = choose_weight_layout(cpu_info().flags, args.repack_weights)
+    # Said before loading, so that a crash in the native code still tells which layout was in use.
+    print(json.dumps({"layout": layout.name}), flush=True)
+    generator = LlamaCppGenerator(args.gguf, n_ctx=1024, max_batch_size=2, repack_weights=layout.repack)
+    messages = [[{"role": "user", "content": prompt}] for prompt in PROMPTS]
+    texts = generator.generate(messages, max_new_tokens=[NEW_TOKENS] * len(PROMPTS))
+    print(json.dumps({"layout": layout.name, "text": " | ".join(texts)}, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
