@@ -23,13 +23,13 @@ def no_override(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("flags", "repack"),
-    [(SAPPHIRE_RAPIDS, False), ("avx2 amx_tile", False), (EPYC_GENOA, True), (AVX2_ONLY, True), ("", True)],
+    ("flags", "amx"),
+    [(SAPPHIRE_RAPIDS, True), ("avx2 amx_tile", True), (EPYC_GENOA, False), (AVX2_ONLY, False), ("", False)],
 )
-def test_layout_follows_amx(flags, repack) -> None:
+def test_weights_stay_plain_by_default_and_amx_is_named(flags, amx) -> None:
     layout = choose_weight_layout(frozenset(flags.split()))
-    assert layout.repack is repack
-    assert ("the CPU has AMX" in layout.reason) is (not repack)
+    assert layout.repack is False and layout.name == "plain"
+    assert ("the CPU has AMX" in layout.reason) is amx
 
 
 def test_the_switch_forces_a_layout_either_way(monkeypatch) -> None:
@@ -39,10 +39,11 @@ def test_the_switch_forces_a_layout_either_way(monkeypatch) -> None:
     assert REPACK_ENV in choose_weight_layout(amd).reason
     monkeypatch.setenv(REPACK_ENV, "on")
     assert choose_weight_layout(intel).repack is True
-    # the option beats the environment; "auto" goes back to the CPU's flags
+    # the option beats the environment; "auto" goes back to the default
     assert choose_weight_layout(intel, False).repack is False
+    assert choose_weight_layout(amd, True).repack is True
     assert choose_weight_layout(intel, "auto").repack is False
-    assert choose_weight_layout(amd, "auto").repack is True
+    assert choose_weight_layout(amd, "auto").repack is False
 
 
 @pytest.mark.parametrize("word", ["sometimes", "2", "repack"])
