@@ -332,9 +332,7 @@ def _measure_kind(spec: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        "--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed, layout"
-    )
+    parser.add_argument("--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed, layout")
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
