@@ -57,7 +57,7 @@ LLM_MODELS = ["qwen2.5-coder-1.5b-instruct-q4_k_m", "qwen2.5-coder-0.5b-instruct
 
 
 def _peak_rss_mb() -> float:
-    from jb_summarize.pipeline import peak_rss_mb
+    from jb_summarize.results import peak_rss_mb
 
     return round(peak_rss_mb(), 1)
 
@@ -90,6 +90,7 @@ def build_marian() -> Path:
 
 
 def measure_seq2seq(config: dict[str, Any]) -> dict[str, Any]:
+    from jb_summarize.models.base import Decoding
     from jb_summarize.models.ct2 import CT2Seq2SeqGenerator
     from jb_summarize.models.hf import Seq2SeqGenerator
 
@@ -102,14 +103,14 @@ def measure_seq2seq(config: dict[str, Any]) -> dict[str, Any]:
         )
     load = time.perf_counter() - start
     sentences = _sentences()
-    generator.generate(sentences[:4], max_new_tokens=[TOKENS] * 4, batch_size=4, min_new_tokens=TOKENS)  # warm-up
+    forced = Decoding(min_new_tokens=TOKENS)
+    generator.generate(sentences[:4], max_new_tokens=[TOKENS] * 4, decoding=forced, batch_size=4)  # warm-up
     start = time.perf_counter()
     generator.generate(
         sentences,
         max_new_tokens=[TOKENS] * len(sentences),
+        decoding=forced.replace(num_beams=config["num_beams"]),
         batch_size=config["batch_size"],
-        num_beams=config["num_beams"],
-        min_new_tokens=TOKENS,
     )
     seconds = time.perf_counter() - start
     return {
@@ -129,7 +130,7 @@ def measure_seq2seq(config: dict[str, Any]) -> dict[str, Any]:
 
 def _prompt() -> list[dict[str, str]]:
     from jb_summarize.glossary import load_glossary
-    from jb_summarize.prompts import translation_messages
+    from jb_summarize.tasks.prompts import translation_messages
 
     return translation_messages("去年，江北城镇新增就业2.5万人。", load_glossary())
 
@@ -186,7 +187,7 @@ def measure_llama_batched(model: str, batch_size: int) -> dict[str, Any]:
     from jb_summarize import load_seed_article
     from jb_summarize.glossary import load_glossary
     from jb_summarize.models.loading import load_generator
-    from jb_summarize.translate import Translator
+    from jb_summarize.tasks.translate import Translator
 
     start = time.perf_counter()
     generator, spec = load_generator(model, task="translate", n_threads=2, offline=True)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jb_summarize.models.hf import TextGenerator
+from jb_summarize.models.base import GREEDY, Decoding, TextGenerator
 
 
 class FakeGenerator(TextGenerator):
@@ -26,11 +26,14 @@ class FakeGenerator(TextGenerator):
     def count_tokens(self, text: str) -> int:
         return len(text)
 
-    def generate(self, inputs: Sequence[Any], *, max_new_tokens, batch_size=8, progress=False, **decoding) -> list[str]:
+    def generate(
+        self, inputs: Sequence[Any], *, max_new_tokens, decoding: Decoding = GREEDY, batch_size=None, progress=False
+    ) -> list[str]:
+        options = decoding.to_dict()
         self.calls.append(
-            {"inputs": list(inputs), "max_new_tokens": list(max_new_tokens), "batch_size": batch_size, **decoding}
+            {"inputs": list(inputs), "max_new_tokens": list(max_new_tokens), "batch_size": batch_size, **options}
         )
-        return [self.respond(x, decoding) for x in inputs]
+        return [self.respond(x, options) for x in inputs]
 
 
 def run_cli(

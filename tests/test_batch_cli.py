@@ -10,8 +10,8 @@ import time
 import pytest
 
 from helpers import run_cli
-from jb_summarize.batch import parse_shard
 from jb_summarize.cli import main
+from jb_summarize.records import parse_shard
 
 TEXTS = [f"江北区第{i}个项目完成投资{i}亿元。全区经济增长很快，宁波港口繁忙。" for i in range(40)]
 
@@ -176,7 +176,7 @@ def test_summarizer_as_a_datasets_map_callable() -> None:
 def test_batch_callable_with_datasets_map() -> None:
     import datasets
 
-    from jb_summarize.batch import BatchCallable
+    from jb_summarize.records import BatchCallable
 
     ds = datasets.Dataset.from_dict({"id": list(range(5)), "text": TEXTS[:5]})
     out = ds.map(BatchCallable("summarize", "lead"), batched=True, batch_size=2)
@@ -187,7 +187,7 @@ def test_batch_callable_with_datasets_map() -> None:
 @pytest.mark.slow
 def test_ray_data_map_batches_locally() -> None:
     ray = pytest.importorskip("ray")
-    from jb_summarize.batch import BatchCallable
+    from jb_summarize.records import BatchCallable
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
     try:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from jb_summarize.checks import has_cjk, has_repetition_loop
-from jb_summarize.prompts import clean_summary_answer, clean_translation_answer, translation_messages
+from jb_summarize.tasks.checks import has_cjk, has_repetition_loop
+from jb_summarize.tasks.prompts import clean_summary_answer, clean_translation_answer, translation_messages
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ def test_generator_records_its_layout(tiny_gguf) -> None:
     from jb_summarize.models.llamacpp import LlamaCppGenerator
     from jb_summarize.models.loading import provenance
 
-    generator = LlamaCppGenerator(tiny_gguf, n_ctx=512, max_batch_size=2, repack_weights=False)
+    generator = LlamaCppGenerator(tiny_gguf, n_ctx=512, batch_size=2, repack_weights=False)
     assert generator.weight_layout.repack is False
     assert provenance(None, generator)["runtime"]["weight_layout"] == "plain"
     outputs = generator.generate([[{"role": "user", "content": "你好"}]] * 2, max_new_tokens=[4, 4])

@@ -7,7 +7,7 @@ import pytest
 from helpers import FakeGenerator
 from jb_summarize import load_seed_article, load_summarizer
 from jb_summarize.pipeline import summarize_article
-from jb_summarize.translate import Translator
+from jb_summarize.tasks.translate import Translator
 
 MARK = "档案馆"  # occurs in one section of the seed
 

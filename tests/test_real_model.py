@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from jb_summarize import load_seed_article
-from jb_summarize.checks import has_cjk
 from jb_summarize.glossary import load_glossary
 from jb_summarize.models.fetch import fetch_model, is_present
 from jb_summarize.models.loading import load_generator
 from jb_summarize.models.registry import get_spec
-from jb_summarize.summarize import ModelSummarizer
-from jb_summarize.translate import Translator
+from jb_summarize.tasks.checks import has_cjk
+from jb_summarize.tasks.summarize import ModelSummarizer
+from jb_summarize.tasks.translate import Translator
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +79,7 @@ def test_one_prompt_is_llama_cpp_pythons_own_greedy_completion(small_model) -> N
     from llama_cpp import Llama
 
     from jb_summarize.models.store import model_path
-    from jb_summarize.prompts import translation_messages
+    from jb_summarize.tasks.prompts import translation_messages
 
     _, spec = small_model
     with pytest.MonkeyPatch.context() as patch:
@@ -110,7 +110,7 @@ def test_batched_outputs_come_back_in_input_order(small_model) -> None:
 
 
 def test_budget_and_context_limits(small_model) -> None:
-    from jb_summarize.prompts import translation_messages
+    from jb_summarize.tasks.prompts import translation_messages
 
     generator, _ = small_model
     prompt = translation_messages(next(iter(ITEMS)))

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import FakeGenerator
 from jb_summarize import load_seed_article, load_summarizer
-from jb_summarize.summarize import ExtractiveSummarizer, LeadSummarizer, ModelSummarizer, textrank_scores
+from jb_summarize.tasks.summarize import ExtractiveSummarizer, LeadSummarizer, ModelSummarizer, textrank_scores
 
 
 def test_textrank_prefers_the_sentence_that_shares_most() -> None:

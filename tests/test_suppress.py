@@ -5,8 +5,8 @@ from __future__ import annotations
 from transformers import AutoTokenizer
 
 from jb_summarize import load_seed_article, load_translator
-from jb_summarize.checks import has_cjk
 from jb_summarize.models.suppress import chinese_token_ids, tokenizer_token_bytes
+from jb_summarize.tasks.checks import has_cjk
 
 
 def test_pieces_with_ideographs_or_their_lead_bytes_are_forbidden() -> None:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from helpers import FakeGenerator
 from jb_summarize import load_seed_article, load_translator
-from jb_summarize.translate import Translator, segment
+from jb_summarize.tasks.translate import Translator, segment
 
 
 def length_tag(x, decoding) -> str:

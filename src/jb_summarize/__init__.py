@@ -4,9 +4,8 @@ from .article import Article, Section, load_article, load_seed_article, parse_ar
 from .models.hub import ModelNotAvailableError
 from .results import RunInfo, TaskResult
 from .sentences import split_sentences
-from .summarize import Summarizer, load_summarizer
+from .tasks import Summarizer, Task, Translator, load_summarizer, load_task, load_tasks, load_translator
 from .text import InputError, normalize
-from .translate import Translator, load_translator
 
 __version__ = "0.1.0"
 
@@ -17,12 +16,15 @@ __all__ = [
     "RunInfo",
     "Section",
     "Summarizer",
+    "Task",
     "TaskResult",
     "Translator",
     "__version__",
     "load_article",
     "load_seed_article",
     "load_summarizer",
+    "load_task",
+    "load_tasks",
     "load_translator",
     "normalize",
     "parse_article",

@@ -19,8 +19,7 @@ from typing import Any
 
 from .article import load_seed_article
 from .metrics import score
-from .pipeline import peak_rss_mb
-from .results import library_versions
+from .results import library_versions, peak_rss_mb
 
 __all__ = ["BENCHMARKS", "data_dir", "evaluate", "load_benchmark"]
 

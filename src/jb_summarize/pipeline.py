@@ -13,26 +13,19 @@ stops) and skip sections it already has.
 
 from __future__ import annotations
 
-import resource
-import sys
 from collections.abc import Collection, Iterator
 from typing import Any
 
 from .article import Article, Section
 from .metrics import rouge
-from .summarize import Summarizer
-from .translate import Translator
+from .results import peak_rss_mb
+from .tasks.summarize import Summarizer
+from .tasks.translate import Translator
 
-__all__ = ["GROUP_SENTENCES", "peak_rss_mb", "summarize_article"]
+__all__ = ["GROUP_SENTENCES", "summarize_article"]
 
 # Enough sentences for the default llama.cpp batch (32 sequences) to stay full.
 GROUP_SENTENCES = 64
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
 def _groups(sections: list[Section], min_sentences: int) -> Iterator[list[Section]]:

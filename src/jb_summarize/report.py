@@ -1,12 +1,22 @@
-"""Reports people read: the bilingual run report (HTML and Markdown) and batch tables (HTML)."""
+"""Every output format in one place: the bilingual run report (HTML, Markdown), batch records as
+TSV / Markdown / HTML (``render``), and an article's sections as JSONL / TSV / Markdown (``render_sections``)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["batch_html", "run_html", "run_markdown"]
+if TYPE_CHECKING:
+    from .article import Article
+
+__all__ = ["FORMATS", "SECTION_FORMATS", "batch_html", "render", "render_sections", "run_html", "run_markdown"]
+
+FORMATS = ("jsonl", "tsv", "markdown", "html")
+SECTION_FORMATS = ("jsonl", "tsv", "markdown")
 
 _CSS = """
 :root { color-scheme: light; --ink: #1b1b1b; --muted: #5f6368; --line: #d9dce1; --accent: #0b57d0; }
@@ -119,3 +129,42 @@ def batch_html(records: Sequence[dict[str, Any]], output_key: str, title: str) -
     head = f"<thead><tr><th>id</th><th>input</th><th>{_e(output_key)}</th></tr></thead>"
     table = f"<table>{head}<tbody>{rows}</tbody></table>"
     return _page(title, table)
+
+
+def render(records: Sequence[dict[str, Any]], fmt: str, *, key: str, title: str = "jb-summarize") -> str:
+    """Batch records as ``fmt``: jsonl (every field), tsv (id and ``key``), markdown (a heading per id),
+    html (a table of id, input text and ``key``)."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if fmt == "html":
+        return batch_html(records, key, title)
+    if fmt == "markdown":
+        return "".join(f"## {r['id']}\n\n{r[key]}\n\n" for r in records)
+    if fmt == "tsv":
+        return "id\t" + key + "\n" + "".join(f"{r['id']}\t{r[key].replace(chr(10), ' ')}\n" for r in records)
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def render_sections(article: Article, fmt: str) -> str:
+    """An article's sections as jsonl (one object per section), tsv or markdown (with captions and credits)."""
+    out = io.StringIO()
+    if fmt == "jsonl":
+        for record in article.to_records():
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "tsv":
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(["id", "headline", "n_chars", "text"])
+        for s in article.sections:
+            writer.writerow([s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")])
+    elif fmt == "markdown":
+        if article.title:
+            out.write(f"# {article.title}\n\n")
+        for s in article.sections:
+            out.write(f"## {s.index}. {s.headline or '(no headline)'}\n\n")
+            out.write("\n\n".join(s.paragraphs) + "\n\n")
+        for label, items in (("Captions", article.captions), ("Credits", article.credits)):
+            if items:
+                out.write(f"**{label}:** " + "; ".join(items) + "\n\n")
+    else:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(SECTION_FORMATS)})")
+    return out.getvalue()

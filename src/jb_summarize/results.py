@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import platform
+import sys
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import metadata
 from typing import Any
 
-__all__ = ["RunInfo", "TaskResult", "library_versions"]
+__all__ = ["RunInfo", "TaskResult", "library_versions", "peak_rss_mb"]
 
 
 @cache
@@ -21,6 +22,14 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
 @dataclass
@@ -40,6 +49,7 @@ class RunInfo:
     n_units: int = 0
     retried: int = 0
     flagged: list[int] = field(default_factory=list)  # inputs whose output still failed a check after retry
+    notes: list[str] = field(default_factory=list)  # decoding options the backend could not honour
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:

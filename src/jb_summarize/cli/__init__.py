@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..batch import OutputLockedError
-from ..models.hub import ModelNotAvailableError
+from ..models import ModelNotAvailableError
+from ..records import OutputLockedError
 from ..text import InputError
 from . import batch as batch_commands
 from . import doctor as doctor_command

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..article import Article, load_article, load_seed_article
+from ..tasks import Task, load_task
 
 PROG = "jb-summarize"
 
@@ -56,3 +57,13 @@ def read_article(source: str | None) -> Article:
 def progress_enabled(quiet: bool) -> bool:
     """Progress bars only on an interactive stderr, and never with --quiet."""
     return not quiet and sys.stderr.isatty()
+
+
+def task_from_args(task: str, args: argparse.Namespace) -> Task:
+    """The task a command's --model, --offline and --max-chars (summaries) or --glossary and --no-glossary
+    (translations) ask for."""
+    if task == "summarize":
+        return load_task(task, args.model, offline=args.offline, max_chars=args.max_chars)
+    return load_task(
+        task, args.model, offline=args.offline, glossary_files=args.glossary, use_glossary=not args.no_glossary
+    )

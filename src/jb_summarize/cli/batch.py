@@ -9,22 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..batch import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task
-from ..glossary import load_glossary
-from ..report import batch_html
-from ..summarize import load_summarizer
-from ..translate import DEFAULT_TRANSLATOR, load_translator
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled
+from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task
+from ..report import FORMATS, render
+from ..tasks import TASKS
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled, task_from_args
 
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
-
-
-def _load_task(args: argparse.Namespace) -> Any:
-    adapter = {"offline": True} if args.offline else {}
-    if args.command == "summarize":
-        return load_summarizer(args.model, max_chars=args.max_chars, **adapter)
-    glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
-    return load_translator(args.model, glossary=glossary, **adapter)
 
 
 def _report(bad: BadRecord) -> None:
@@ -40,23 +30,8 @@ def _output_paths(args: argparse.Namespace) -> tuple[Path | None, str]:
     return (output if fmt == "jsonl" else output.with_name(output.name + ".records.jsonl")), fmt
 
 
-def _render(records: list[dict[str, Any]], fmt: str, key: str, target: Path | None) -> None:
-    if fmt == "jsonl":
-        return  # the records file is the output
-    if fmt == "html":
-        text = batch_html(records, key, f"jb-summarize {key}")
-    elif fmt == "markdown":
-        text = "".join(f"## {r['id']}\n\n{r[key]}\n\n" for r in records)
-    else:
-        text = "id\t" + key + "\n" + "".join(f"{r['id']}\t{r[key].replace(chr(10), ' ')}\n" for r in records)
-    if target is None:
-        sys.stdout.write(text)
-    else:
-        target.write_text(text, encoding="utf-8")
-
-
 def run(args: argparse.Namespace) -> int:
-    key = "summary" if args.command == "summarize" else "translation"
+    key = TASKS[args.command].output_field
     good: list[dict[str, Any]] = []
     bad: list[BadRecord] = []
     seen: set[str] = set()
@@ -75,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     if args.shard:
         index, count = parse_shard(args.shard)
         dataset = dataset.shard(num_shards=count, index=index, contiguous=True)
-    task = _load_task(args)
+    task = task_from_args(args.command, args)
     records_path, fmt = _output_paths(args)
 
     def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
@@ -94,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     except FileExistsError as exc:
         raise CLIError(str(exc)) from exc
     if records_path is not None:
-        _render(records, fmt, key, Path(args.output) if fmt != "jsonl" else None)
+        if fmt != "jsonl":  # otherwise the records file is the output
+            Path(args.output).write_text(render(records, fmt, key=key, title=f"jb-summarize {key}"), encoding="utf-8")
         meta = {
             "task": args.command,
             "model": task.name,
@@ -112,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     for command, what in (("summarize", "Chinese headline-style summaries"), ("translate", "English translations")):
-        default = "extractive" if command == "summarize" else DEFAULT_TRANSLATOR
+        default = TASKS[command].default_model
         p = sub.add_parser(
             command,
             formatter_class=formatter,
@@ -142,7 +118,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--id-field", default="id", help="id column/field (default id; line number if absent)")
         p.add_argument("--split", help="split of a dataset")
         p.add_argument("--output", "-o", metavar="FILE", help="output file (default: JSONL on stdout)")
-        p.add_argument("--format", choices=["jsonl", "tsv", "markdown", "html"], help="default: from --output's suffix")
+        p.add_argument("--format", choices=FORMATS, help="default: from --output's suffix")
         p.add_argument("--resume", action="store_true", help="skip ids already in --output")
         p.add_argument("--overwrite", action="store_true", help="start --output again from nothing")
         p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")

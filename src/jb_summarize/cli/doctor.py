@@ -10,11 +10,18 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..models.cpu import REPACK_ENV, choose_weight_layout, cpu_info
-from ..models.fetch import is_present
-from ..models.probe import ProbeResult, probe_gguf
-from ..models.registry import REGISTRY
-from ..models.store import model_home, model_path
+from ..models import (
+    REGISTRY,
+    REPACK_ENV,
+    ProbeResult,
+    build_check_model,
+    choose_weight_layout,
+    cpu_info,
+    is_present,
+    model_home,
+    model_path,
+    probe_gguf,
+)
 from ._common import PROG, formatter
 
 CHECK_MODEL = "random check model"
@@ -50,22 +57,11 @@ def _gguf_models() -> list[dict[str, Any]]:
     return rows
 
 
-def _build_check_model(folder: Path) -> Path | str:
-    """A small random Qwen2 GGUF whose Q4_0 matrices take the same repacked / AMX kernels as real models."""
-    try:
-        from ..article import seed_text
-        from ..models.random_init import build_qwen2_gguf
-
-        return build_qwen2_gguf(folder / "check.gguf", [seed_text()], hidden=256, layers=1, quant="Q4_0")
-    except ImportError as exc:
-        return f"skipped: the check model needs {exc.name} (install the `llama` extra)"
-
-
 def _probe_targets(args: argparse.Namespace, models: list[dict[str, Any]], folder: Path) -> list[tuple[str, Any]]:
     targets: list[tuple[str, Any]] = [(row["name"], Path(row["path"])) for row in models if row["fetched"]]
     targets += [(str(path), path) for path in args.gguf]
     if not args.no_check_model:
-        targets.insert(0, (CHECK_MODEL, _build_check_model(folder)))
+        targets.insert(0, (CHECK_MODEL, build_check_model(folder)))
     return targets
 
 

@@ -8,12 +8,10 @@ import sys
 from pathlib import Path
 
 from ..evaluation import BENCHMARKS, evaluate, load_benchmark
-from ..glossary import load_glossary
 from ..metrics import score
-from ..summarize import load_summarizer
+from ..tasks import TASKS
 from ..text import decode_bytes
-from ..translate import load_translator
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled, task_from_args
 
 
 def read_lines(source: str) -> list[str]:
@@ -77,13 +75,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
         )
     except FileNotFoundError as exc:
         raise CLIError(str(exc).strip("'\"")) from exc
-    adapter = {"offline": True} if args.offline else {}
-    if args.task == "summarize":
-        task = load_summarizer(args.model, max_chars=args.max_chars, **adapter)
-    else:
-        glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
-        task = load_translator(args.model, glossary=glossary, **adapter)
-    lang = "zh" if args.task == "summarize" else "en"
+    task = task_from_args(args.task, args)
+    lang = TASKS[args.task].language
     result = evaluate(
         task,
         dataset,

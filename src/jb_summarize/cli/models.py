@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..models.fetch import fetch_model, is_present
-from ..models.registry import REGISTRY, models_markdown
-from ..models.store import model_home
+from ..models import REGISTRY, fetch_model, is_present, model_home, models_markdown
 from ._common import PROG, CLIError, formatter, progress_enabled
 
 

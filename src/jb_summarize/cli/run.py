@@ -10,14 +10,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..batch import RecordWriter
-from ..glossary import load_glossary
-from ..models.loading import load_generator, split_generator_options
-from ..models.registry import get_spec
-from ..pipeline import peak_rss_mb, summarize_article
+from ..pipeline import summarize_article
+from ..records import RecordWriter
 from ..report import run_html, run_markdown
-from ..summarize import ModelSummarizer, Summarizer, load_summarizer
-from ..translate import DEFAULT_TRANSLATOR, Translator, load_translator
+from ..results import peak_rss_mb
+from ..tasks import DEFAULT_TRANSLATOR, Summarizer, Translator, load_tasks
 from ._common import PROG, CLIError, add_batch_size_argument, formatter, read_article
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
@@ -39,25 +36,19 @@ def _cell(text: str, width: int) -> str:
 
 def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None]:
     """Summariser and translator; one model load when both are the same model."""
-    summarizer_name = args.summarizer or args.model
-    translator_name = None if args.no_translate else (args.translator or args.model)
-    adapter = {"offline": args.offline} if args.offline else {}
-    glossary = {} if args.no_glossary else load_glossary(*(args.glossary or []))
-    translator_options: dict[str, Any] = {"glossary": glossary, "unit": args.unit, "batch_size": args.batch_size}
-    summarizer_options: dict[str, Any] = {"max_chars": args.max_chars}
-    spec = get_spec(summarizer_name)
-    builtin = spec is not None and spec.family == "builtin"
-    if not builtin:
-        summarizer_options["batch_size"] = args.batch_size
-    if translator_name == summarizer_name and not builtin:
-        generator_options, _ = split_generator_options(adapter)
-        generator, spec = load_generator(summarizer_name, task="summarize", **generator_options)
-        return (
-            ModelSummarizer(generator, spec=spec, **summarizer_options),
-            Translator(generator, spec=spec, **translator_options),
-        )
-    summarizer = load_summarizer(summarizer_name, **summarizer_options, **adapter)
-    translator = load_translator(translator_name, **translator_options, **adapter) if translator_name else None
+    common = {"offline": args.offline, "batch_size": args.batch_size}
+    summarizer, translator = load_tasks(
+        args.summarizer or args.model,
+        None if args.no_translate else (args.translator or args.model),
+        summarizer_options={**common, "max_chars": args.max_chars},
+        translator_options={
+            **common,
+            "unit": args.unit,
+            "glossary_files": args.glossary,
+            "use_glossary": not args.no_glossary,
+        },
+    )
+    assert summarizer is not None
     return summarizer, translator
 
 

@@ -3,44 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
-from typing import TextIO
 
-from ..article import Article
-from ._common import PROG, CLIError, formatter, read_article
-
-
-def write_sections(article: Article, fmt: str, out: TextIO) -> None:
-    """Write an article's sections as jsonl, tsv or markdown."""
-    if fmt == "jsonl":
-        for record in article.to_records():
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif fmt == "tsv":
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(["id", "headline", "n_chars", "text"])
-        for s in article.sections:
-            writer.writerow([s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")])
-    elif fmt == "markdown":
-        if article.title:
-            out.write(f"# {article.title}\n\n")
-        for s in article.sections:
-            out.write(f"## {s.index}. {s.headline or '(no headline)'}\n\n")
-            out.write("\n\n".join(s.paragraphs) + "\n\n")
-        for label, items in (("Captions", article.captions), ("Credits", article.credits)):
-            if items:
-                out.write(f"**{label}:** " + "; ".join(items) + "\n\n")
-    else:  # argparse restricts choices; this guards direct callers.
-        raise CLIError(f"unknown format {fmt!r}")
+from ..report import SECTION_FORMATS, render_sections
+from ._common import PROG, formatter, read_article
 
 
 def run(args: argparse.Namespace) -> int:
-    article = read_article(args.input)
-    buffer = io.StringIO()
-    write_sections(article, args.format, buffer)
-    sys.stdout.write(buffer.getvalue())
+    sys.stdout.write(render_sections(read_article(args.input), args.format))
     return 0
 
 
@@ -65,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", nargs="?", metavar="FILE|-", help="text file, or - for stdin (default: the seed)")
     p.add_argument(
         "--format",
-        choices=["jsonl", "tsv", "markdown"],
+        choices=SECTION_FORMATS,
         default="jsonl",
         help="jsonl: one object per section with id, headline, text, ... (default); tsv; markdown",
     )

@@ -1,22 +1,40 @@
-"""Model registry, locating files, and the backend adapters."""
+"""Models: the registry, fetching and verifying weights, the CPU, and the backend adapters behind one
+contract (``base.py``). What the CLI and the tasks use is exported here; the rest is internal."""
 
-from .hf import ChatGenerator, Seq2SeqGenerator, TextGenerator
+from .base import GREEDY, Decoding, TextGenerator
+from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
+from .fetch import fetch_model, is_present
+from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator
 from .hub import ModelNotAvailableError, resolve_model_dir
-from .loading import load_generator
+from .loading import load_generator, provenance, split_generator_options
+from .probe import ProbeResult, build_check_model, probe_gguf
 from .registry import REGISTRY, ModelSpec, get_spec, models_markdown
 from .store import model_home, model_path
 
 __all__ = [
+    "GREEDY",
     "REGISTRY",
+    "REPACK_ENV",
     "ChatGenerator",
+    "Decoding",
+    "HFGenerator",
     "ModelNotAvailableError",
     "ModelSpec",
+    "ProbeResult",
     "Seq2SeqGenerator",
     "TextGenerator",
+    "build_check_model",
+    "choose_weight_layout",
+    "cpu_info",
+    "fetch_model",
     "get_spec",
+    "is_present",
     "load_generator",
     "model_home",
     "model_path",
     "models_markdown",
+    "probe_gguf",
+    "provenance",
     "resolve_model_dir",
+    "split_generator_options",
 ]

@@ -15,9 +15,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .hf import TextGenerator, input_limit, quiet_transformers
+from .base import GREEDY, Decoding, TextGenerator
+from .hf import input_limit, quiet_transformers
 from .hub import ModelNotAvailableError
 from .store import model_home
+from .suppress import chinese_token_ids, tokenizer_token_bytes
 
 __all__ = ["CT2Seq2SeqGenerator", "converted_model_dir"]
 
@@ -68,6 +70,7 @@ class CT2Seq2SeqGenerator(TextGenerator):
         inter_threads: int = 1,
         intra_threads: int = 0,
         max_batch_tokens: int | None = None,
+        batch_size: int | None = None,
     ):
         try:
             import ctranslate2
@@ -92,13 +95,18 @@ class CT2Seq2SeqGenerator(TextGenerator):
         )
         self.max_input_tokens = input_limit(self.tokenizer, max_input_tokens)
         self.max_batch_tokens = max_batch_tokens
+        self.default_batch_size = batch_size or self.default_batch_size
         # As on transformers: with a forced end-of-sequence token, the budget's last step is that token.
         self._eos_step = 1 if _forced_eos(model_dir) else 0
         self.settings = {"compute_type": compute_type, "inter_threads": inter_threads, "intra_threads": intra_threads}
 
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
     @cached_property
     def _chinese_pieces(self) -> list[list[str]]:
-        return [[piece] for piece in self.tokenizer.convert_ids_to_tokens(self._chinese_ids)]
+        ids = chinese_token_ids(tokenizer_token_bytes(self.tokenizer))
+        return [[piece] for piece in self.tokenizer.convert_ids_to_tokens(ids)]
 
     def _tokens(self, text: str) -> list[str]:
         ids = self.tokenizer(text, truncation=True, max_length=self.max_input_tokens)["input_ids"]
@@ -109,24 +117,24 @@ class CT2Seq2SeqGenerator(TextGenerator):
         inputs: Sequence[str],
         *,
         max_new_tokens: Sequence[int],
-        batch_size: int = 32,
+        decoding: Decoding = GREEDY,
+        batch_size: int | None = None,
         progress: bool = False,
-        **decoding: Any,
     ) -> list[str]:
         """All inputs in one call: CTranslate2 sorts by length and batches itself, and restores order."""
         if not inputs:
             return []
         options: dict[str, Any] = {
-            "beam_size": decoding.get("num_beams") or 1,
+            "beam_size": decoding.num_beams or 1,
             "max_decoding_length": max(max_new_tokens),
-            "repetition_penalty": decoding.get("repetition_penalty") or 1.0,
-            "no_repeat_ngram_size": decoding.get("no_repeat_ngram_size") or 0,
-            "max_batch_size": self.max_batch_tokens or batch_size,
+            "repetition_penalty": decoding.repetition_penalty or 1.0,
+            "no_repeat_ngram_size": decoding.no_repeat_ngram_size or 0,
+            "max_batch_size": self.max_batch_tokens or batch_size or self.default_batch_size,
             "batch_type": "tokens" if self.max_batch_tokens else "examples",
         }
-        if decoding.get("min_new_tokens"):
-            options["min_decoding_length"] = decoding["min_new_tokens"]
-        if decoding.get("forbid_chinese"):
+        if decoding.min_new_tokens:
+            options["min_decoding_length"] = decoding.min_new_tokens
+        if decoding.forbid_chinese:
             options["suppress_sequences"] = self._chinese_pieces
         if self.target_prefix:
             options["target_prefix"] = [self.target_prefix] * len(inputs)

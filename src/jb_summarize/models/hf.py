@@ -11,11 +11,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..batching import run_in_batches
+from .base import GREEDY, Decoding, TextGenerator, run_in_batches
 from .hub import ModelNotAvailableError
 from .suppress import chinese_token_ids, tokenizer_token_bytes
 
-__all__ = ["ChatGenerator", "Seq2SeqGenerator", "TextGenerator", "input_limit", "quiet_transformers"]
+__all__ = ["ChatGenerator", "HFGenerator", "Seq2SeqGenerator", "input_limit", "quiet_transformers"]
 
 Messages = list[dict[str, str]]
 
@@ -38,15 +38,25 @@ def input_limit(tokenizer: Any, requested: int | None, fallback: int = 512) -> i
     return min(requested or limit, limit)
 
 
-class TextGenerator:
-    """Shared batching and decoding for the adapters. Subclasses encode a batch and decode outputs."""
+class HFGenerator(TextGenerator):
+    """A transformers model and tokenizer: length-sorted batches through ``model.generate``.
+
+    Subclasses encode a batch and say which part of the output is new.
+    """
 
     backend = "transformers"
-    kind = ""
     prefix_tokens = 0  # tokens that open every generated row without counting as output
-    default_batch_size = 8  # inputs per batch when the task does not say
 
-    def __init__(self, model: Any, tokenizer: Any, *, source: str, device: str, max_input_tokens: int | None):
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        source: str,
+        device: str,
+        max_input_tokens: int | None,
+        batch_size: int | None = None,
+    ):
         import torch
 
         self.model = model.eval().to(device)
@@ -55,14 +65,11 @@ class TextGenerator:
         self.device = device
         fallback = getattr(model.config, "max_position_embeddings", None) or 512
         self.max_input_tokens = input_limit(tokenizer, max_input_tokens, fallback)
+        self.default_batch_size = batch_size or self.default_batch_size
         self._torch = torch
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
-
-    def runtime(self) -> dict[str, Any]:
-        """Where this generator runs, as recorded in ``RunInfo.runtime`` (CPU, weight layout, threads)."""
-        return {}
 
     @cached_property
     def _chinese_ids(self) -> list[int]:
@@ -93,29 +100,30 @@ class TextGenerator:
         """Model-specific arguments for ``generate`` (forced language token, pad id)."""
         return {}
 
+    def _generate_kwargs(self, decoding: Decoding) -> dict[str, Any]:
+        kwargs = {k: v for k, v in decoding.to_dict().items() if v is not None}
+        if kwargs.pop("forbid_chinese"):
+            kwargs["suppress_tokens"] = self._chinese_ids
+        return kwargs
+
     def generate(
         self,
         inputs: Sequence[Any],
         *,
         max_new_tokens: Sequence[int],
-        batch_size: int = 8,
+        decoding: Decoding = GREEDY,
+        batch_size: int | None = None,
         progress: bool = False,
-        **decoding: Any,
     ) -> list[str]:
-        """Greedy or beam decoding of each input; ``max_new_tokens`` is given per input.
-
-        ``forbid_chinese=True`` never generates a token that carries Chinese (for English output).
-        """
-        decoding = {k: v for k, v in decoding.items() if v is not None}
-        if decoding.pop("forbid_chinese", False):
-            decoding["suppress_tokens"] = self._chinese_ids
+        """Greedy or beam decoding of each input; ``max_new_tokens`` is given per input."""
+        options = self._generate_kwargs(decoding)
 
         def run(batch: list[Any], indices: list[int]) -> list[str]:
             encoded = self._encode(batch)
             kwargs = {
                 "do_sample": False,
                 **self.generation_kwargs(),
-                **decoding,
+                **options,
                 "max_new_tokens": max(max_new_tokens[i] for i in indices),
             }
             self._torch.manual_seed(0)
@@ -127,13 +135,13 @@ class TextGenerator:
             list(inputs),
             run,
             lengths=[self._length(x) for x in inputs],
-            batch_size=batch_size,
+            batch_size=batch_size or self.default_batch_size,
             progress=progress,
             desc=self.source,
         )
 
 
-class Seq2SeqGenerator(TextGenerator):
+class Seq2SeqGenerator(HFGenerator):
     """Encoder-decoder models (Marian, NLLB, M2M100, mT5, Pegasus, BART) on plain text inputs."""
 
     kind = "seq2seq"
@@ -149,6 +157,7 @@ class Seq2SeqGenerator(TextGenerator):
         src_lang: str | None = None,
         tgt_lang: str | None = None,
         dtype: str | None = None,
+        batch_size: int | None = None,
     ):
         quiet_transformers()
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -156,7 +165,12 @@ class Seq2SeqGenerator(TextGenerator):
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
         model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, **({"dtype": dtype} if dtype else {}))
         super().__init__(
-            model, tokenizer, source=source or str(model_dir), device=device, max_input_tokens=max_input_tokens
+            model,
+            tokenizer,
+            source=source or str(model_dir),
+            device=device,
+            max_input_tokens=max_input_tokens,
+            batch_size=batch_size,
         )
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self._forced_bos: int | None = None
@@ -181,7 +195,7 @@ class Seq2SeqGenerator(TextGenerator):
         return {k: v.to(self.device) for k, v in enc.items()}
 
 
-class ChatGenerator(TextGenerator):
+class ChatGenerator(HFGenerator):
     """Instruction-tuned causal LMs through the tokenizer's chat template; inputs are message lists."""
 
     kind = "chat"
@@ -195,6 +209,7 @@ class ChatGenerator(TextGenerator):
         max_input_tokens: int | None = None,
         gguf_file: str | None = None,
         dtype: str | None = None,
+        batch_size: int | None = None,
     ):
         quiet_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -211,7 +226,12 @@ class ChatGenerator(TextGenerator):
             tokenizer.pad_token = tokenizer.eos_token
         model = AutoModelForCausalLM.from_pretrained(model_dir, **extra, **({"dtype": dtype} if dtype else {}))
         super().__init__(
-            model, tokenizer, source=source or str(model_dir), device=device, max_input_tokens=max_input_tokens
+            model,
+            tokenizer,
+            source=source or str(model_dir),
+            device=device,
+            max_input_tokens=max_input_tokens,
+            batch_size=batch_size,
         )
 
     def generation_kwargs(self) -> dict[str, Any]:

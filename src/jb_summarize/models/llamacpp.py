@@ -22,14 +22,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .base import GREEDY, Decoding, TextGenerator
 from .cpu import WeightLayout, choose_weight_layout, cpu_info
-from .hf import TextGenerator
 from .hub import ModelNotAvailableError
 from .suppress import chinese_token_ids
 
 __all__ = ["LlamaCppGenerator", "llama_cpp_available", "load_llama_model"]
 
 Messages = list[dict[str, str]]
+Entry = tuple[int, int, int, bool]  # a token in a llama_decode call: token, position, sequence id, wants logits
 
 PENALTY_LAST_N = 64  # tokens a repetition penalty looks back over, as in llama.cpp
 _KV_TYPES = {"f16": "GGML_TYPE_F16", "q8_0": "GGML_TYPE_Q8_0"}
@@ -83,46 +84,74 @@ class _Sequence:
     upcoming: int | None = None  # the last sampled token, evaluated in the next call
 
 
+def _check_batch(n_batch: int, batch_size: int) -> None:
+    if n_batch < batch_size:
+        raise ValueError(f"n_batch ({n_batch}) must be at least the batch size ({batch_size})")
+
+
 class _BatchDecoder:
-    """Greedy decoding of many token prompts in one llama.cpp context (see the module docstring)."""
+    """Greedy decoding of many token prompts in one llama.cpp context (see the module docstring).
+
+    ``lib`` is the ``llama_cpp`` module (a fake in the unit tests), ``ctx`` a context with room for
+    ``batch_size + 1`` sequences (the last holds the shared prompt prefix) and ``batch`` a ``llama_batch``
+    of ``n_batch`` tokens.
+    """
 
     def __init__(
-        self, model: Any, *, n_ctx: int, n_batch: int, parallel: int, n_threads: int, flash_attn: bool, kv_type: str
+        self, lib: Any, ctx: Any, batch: Any, vocab: Any, *, n_vocab: int, n_ctx: int, n_batch: int, batch_size: int
     ):
+        _check_batch(n_batch, batch_size)
+        self._lib = lib
+        self.ctx, self.batch, self.vocab = ctx, batch, vocab
+        self.memory = lib.llama_get_memory(ctx)
+        self.n_vocab, self.n_ctx, self.n_batch = n_vocab, n_ctx, n_batch
+        self.batch_size = batch_size
+        self.prefix_seq = batch_size  # the sequence id that holds the shared prompt prefix
+
+    @classmethod
+    def for_model(
+        cls, model: Any, *, n_ctx: int, n_batch: int, batch_size: int, n_threads: int, flash_attn: bool, kv_type: str
+    ) -> _BatchDecoder:
+        """A decoder with its own context on a loaded llama.cpp model."""
         import llama_cpp
 
-        if n_batch < parallel:
-            raise ValueError(f"n_batch ({n_batch}) must be at least the batch size ({parallel})")
-        self._lib = llama_cpp
+        if kv_type not in _KV_TYPES:
+            raise ValueError(f"kv_cache_type must be one of {', '.join(_KV_TYPES)}, got {kv_type!r}")
+        if kv_type != "f16" and not flash_attn:
+            raise ValueError("a quantised KV cache needs flash_attn=True in llama.cpp")
+        _check_batch(n_batch, batch_size)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = n_ctx
         params.n_batch = params.n_ubatch = n_batch
-        params.n_seq_max = parallel + 1  # the last sequence id holds the shared prompt prefix
+        params.n_seq_max = batch_size + 1  # the last sequence id holds the shared prompt prefix
         params.n_threads = params.n_threads_batch = n_threads
         params.kv_unified = True  # sequences share cells, so the prompt prefix is stored once
         params.flash_attn_type = (
             llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if flash_attn else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         )
         params.no_perf = True
-        if kv_type not in _KV_TYPES:
-            raise ValueError(f"kv_cache_type must be one of {', '.join(_KV_TYPES)}, got {kv_type!r}")
-        if kv_type != "f16" and not flash_attn:
-            raise ValueError("a quantised KV cache needs flash_attn=True in llama.cpp")
         params.type_k = params.type_v = getattr(llama_cpp, _KV_TYPES[kv_type])
-        self.ctx = llama_cpp.llama_init_from_model(model, params)
-        if not self.ctx:
+        ctx = llama_cpp.llama_init_from_model(model, params)
+        if not ctx:
             raise RuntimeError(f"llama.cpp could not create a context of {n_ctx} tokens")
-        self._free = weakref.finalize(self, llama_cpp.llama_free, self.ctx)
-        self.batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
-        self._free_batch = weakref.finalize(self, llama_cpp.llama_batch_free, self.batch)
-        self.memory = llama_cpp.llama_get_memory(self.ctx)
-        self.vocab = llama_cpp.llama_model_get_vocab(model)
-        self.n_vocab = llama_cpp.llama_vocab_n_tokens(self.vocab)
-        self.n_ctx = n_ctx
-        self.n_batch = n_batch
-        self.parallel = parallel
+        batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
+        vocab = llama_cpp.llama_model_get_vocab(model)
+        decoder = cls(
+            llama_cpp,
+            ctx,
+            batch,
+            vocab,
+            n_vocab=llama_cpp.llama_vocab_n_tokens(vocab),
+            n_ctx=n_ctx,
+            n_batch=n_batch,
+            batch_size=batch_size,
+        )
+        decoder._free = weakref.finalize(decoder, llama_cpp.llama_free, ctx)
+        decoder._free_batch = weakref.finalize(decoder, llama_cpp.llama_batch_free, batch)
+        return decoder
 
-    def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
+    def _decode(self, entries: list[Entry]) -> None:
+        """One ``llama_decode`` call over (token, position, sequence id, wants logits) entries."""
         batch = self.batch
         batch.n_tokens = len(entries)
         for j, (token, position, sequence, logits) in enumerate(entries):
@@ -150,6 +179,97 @@ class _BatchDecoder:
             logits[recent] = np.where(values > 0, values / penalty, values * penalty)
         return int(logits.argmax())
 
+    def _share_prefix(self, prompts: list[Sequence[int]]) -> int:
+        """Evaluate the prefix all prompts share once, into the prefix sequence; its length.
+
+        At least one token of every prompt is left to be read with its own sequence.
+        """
+        shared = _common_prefix(prompts) if len(prompts) > 1 else 0
+        shared = max(0, min(shared, min(len(p) for p in prompts) - 1))
+        for start in range(0, shared, self.n_batch):
+            end = min(start + self.n_batch, shared)
+            self._decode([(prompts[0][p], p, self.prefix_seq, False) for p in range(start, end)])
+        return shared
+
+    def _check_fits(self, prompts: Sequence[Sequence[int]], budgets: Sequence[int], need: dict[int, int], shared: int):
+        too_long = [i for i in need if shared + need[i] > self.n_ctx]
+        if too_long:
+            i = too_long[0]
+            raise ValueError(
+                f"prompt of {len(prompts[i])} tokens with {budgets[i]} new tokens does not fit the "
+                f"{self.n_ctx}-token context; raise n_ctx"
+            )
+
+    def _admit(
+        self,
+        queue: deque[int],
+        free: list[int],
+        running: dict[int, _Sequence],
+        prompts: Sequence[Sequence[int]],
+        budgets: Sequence[int],
+        need: dict[int, int],
+        shared: int,
+        room: int,
+    ) -> int:
+        """Start queued prompts while a slot and KV room (``room`` cells) are free; the cells they took."""
+        taken = 0
+        while queue and free and taken + need[queue[0]] <= room:
+            i = queue.popleft()
+            sequence_id = free.pop()
+            if shared:
+                self._lib.llama_memory_seq_cp(self.memory, self.prefix_seq, sequence_id, 0, shared)
+            running[sequence_id] = _Sequence(
+                index=i,
+                prompt=list(prompts[i][shared:]),
+                position=shared,
+                budget=budgets[i],
+                history=list(prompts[i][-PENALTY_LAST_N:]),
+            )
+            taken += need[i]
+        return taken
+
+    def _assemble(self, running: dict[int, _Sequence]) -> tuple[list[Entry], list[tuple[int, int]]]:
+        """The next call's entries: one token per generating sequence, then prompt tokens while there is
+        room; and the (row, sequence id) pairs whose logits give a next token."""
+        entries: list[Entry] = []
+        readers: list[tuple[int, int]] = []
+        for sequence_id, seq in running.items():
+            if seq.upcoming is not None:
+                readers.append((len(entries), sequence_id))
+                entries.append((seq.upcoming, seq.position, sequence_id, True))
+                seq.position += 1
+                seq.upcoming = None
+        for sequence_id, seq in running.items():
+            room = self.n_batch - len(entries)
+            if not seq.prompt or room <= 0:
+                continue
+            chunk, seq.prompt = seq.prompt[:room], seq.prompt[room:]
+            for k, token in enumerate(chunk):
+                last = not seq.prompt and k == len(chunk) - 1
+                if last:
+                    readers.append((len(entries), sequence_id))
+                entries.append((token, seq.position, sequence_id, last))
+                seq.position += 1
+        return entries, readers
+
+    def _advance(
+        self, readers: list[tuple[int, int]], running: dict[int, _Sequence], penalty: float, forbidden: Any
+    ) -> list[int]:
+        """Choose each reader's next token; the sequence ids that finished (end of generation or budget)."""
+        finished = []
+        for row, sequence_id in readers:
+            seq = running[sequence_id]
+            token = self._next_token(row, seq, penalty, forbidden)
+            if self._lib.llama_vocab_is_eog(self.vocab, token):
+                finished.append(sequence_id)
+                continue
+            seq.output.append(token)
+            if len(seq.output) >= seq.budget:
+                finished.append(sequence_id)
+            else:
+                seq.upcoming = token
+        return finished
+
     def generate(
         self,
         prompts: Sequence[list[int]],
@@ -157,110 +277,58 @@ class _BatchDecoder:
         *,
         penalty: float = 1.0,
         forbidden: Any = None,
-        parallel: int | None = None,
+        batch_size: int | None = None,
         on_done: Callable[[], None] | None = None,
     ) -> list[list[int]]:
         """Generated tokens for each prompt (without the end-of-generation token), in order.
 
         ``forbidden``: token ids never to sample (a numpy index array), ``penalty``: a repetition penalty.
         """
-        lib = self._lib
-        parallel = min(parallel or self.parallel, self.parallel)
-        if parallel < 1:
-            raise ValueError(f"batch_size must be at least 1, got {parallel}")
-        lib.llama_memory_clear(self.memory, True)
+        batch_size = min(batch_size or self.batch_size, self.batch_size)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self._lib.llama_memory_clear(self.memory, True)
         outputs: list[list[int]] = [[] for _ in prompts]
         todo = [i for i, budget in enumerate(budgets) if budget > 0]
         if not todo:
             return outputs
-        shared = _common_prefix([prompts[i] for i in todo]) if len(todo) > 1 else 0
-        shared = max(0, min(shared, min(len(prompts[i]) for i in todo) - 1))
-        prefix_seq = self.parallel
-        for start in range(0, shared, self.n_batch):
-            end = min(start + self.n_batch, shared)
-            self._decode([(prompts[todo[0]][p], p, prefix_seq, False) for p in range(start, end)])
-
-        def cells(i: int) -> int:
-            return len(prompts[i]) - shared + budgets[i]
-
-        too_long = [i for i in todo if shared + cells(i) > self.n_ctx]
-        if too_long:
-            i = too_long[0]
-            raise ValueError(
-                f"prompt of {len(prompts[i])} tokens with {budgets[i]} new tokens does not fit the "
-                f"{self.n_ctx}-token context; raise n_ctx"
-            )
+        shared = self._share_prefix([prompts[i] for i in todo])
+        need = {i: len(prompts[i]) - shared + budgets[i] for i in todo}  # KV cells a sequence reserves
+        self._check_fits(prompts, budgets, need, shared)
         # longest first, so that the last sequences to finish are short ones
-        queue = deque(sorted(todo, key=lambda i: -cells(i)))
-        free = list(range(parallel - 1, -1, -1))
+        queue = deque(sorted(todo, key=lambda i: -need[i]))
+        free = list(range(batch_size - 1, -1, -1))
         running: dict[int, _Sequence] = {}
         used = shared
         while queue or running:
-            while queue and free and used + cells(queue[0]) <= self.n_ctx:
-                i = queue.popleft()
-                sequence_id = free.pop()
-                if shared:
-                    lib.llama_memory_seq_cp(self.memory, prefix_seq, sequence_id, 0, shared)
-                running[sequence_id] = _Sequence(
-                    index=i,
-                    prompt=list(prompts[i][shared:]),
-                    position=shared,
-                    budget=budgets[i],
-                    history=list(prompts[i][-PENALTY_LAST_N:]),
-                )
-                used += cells(i)
-            entries: list[tuple[int, int, int, bool]] = []
-            readers: list[tuple[int, int]] = []  # (row, sequence id) whose logits give the next token
-            for sequence_id, seq in running.items():
-                if seq.upcoming is not None:
-                    readers.append((len(entries), sequence_id))
-                    entries.append((seq.upcoming, seq.position, sequence_id, True))
-                    seq.position += 1
-                    seq.upcoming = None
-            for sequence_id, seq in running.items():
-                room = self.n_batch - len(entries)
-                if not seq.prompt or room <= 0:
-                    continue
-                chunk, seq.prompt = seq.prompt[:room], seq.prompt[room:]
-                for k, token in enumerate(chunk):
-                    last = not seq.prompt and k == len(chunk) - 1
-                    if last:
-                        readers.append((len(entries), sequence_id))
-                    entries.append((token, seq.position, sequence_id, last))
-                    seq.position += 1
+            used += self._admit(queue, free, running, prompts, budgets, need, shared, room=self.n_ctx - used)
+            entries, readers = self._assemble(running)
             self._decode(entries)
-            for row, sequence_id in readers:
-                seq = running[sequence_id]
-                token = self._next_token(row, seq, penalty, forbidden)
-                if lib.llama_vocab_is_eog(self.vocab, token):
-                    finished = True
-                else:
-                    seq.output.append(token)
-                    finished = len(seq.output) >= seq.budget
-                    seq.upcoming = None if finished else token
-                if finished:
-                    outputs[seq.index] = seq.output
-                    lib.llama_memory_seq_rm(self.memory, sequence_id, -1, -1)
-                    used -= cells(seq.index)
-                    del running[sequence_id]
-                    free.append(sequence_id)
-                    if on_done:
-                        on_done()
+            for sequence_id in self._advance(readers, running, penalty, forbidden):
+                seq = running.pop(sequence_id)
+                outputs[seq.index] = seq.output
+                self._lib.llama_memory_seq_rm(self.memory, sequence_id, -1, -1)
+                used -= need[seq.index]
+                free.append(sequence_id)
+                if on_done:
+                    on_done()
         return outputs
 
 
 class LlamaCppGenerator(TextGenerator):
     """A GGUF chat model through llama.cpp, greedy and continuous-batched; inputs are message lists.
 
-    ``batch_size`` is the number of sequences in flight (at most ``max_batch_size``, which sizes the
-    context). ``num_beams`` and ``no_repeat_ngram_size`` have no llama.cpp equivalent and are ignored;
-    ``repetition_penalty`` divides the logits of the last 64 tokens as llama.cpp's ``repeat_penalty``
-    does; ``forbid_chinese`` never samples a token that carries Chinese. ``repack_weights`` (None: auto,
-    or ``JB_SUMMARIZE_REPACK_WEIGHTS``) chooses llama.cpp's weight layout: see ``models/cpu.py``.
+    ``batch_size`` is the number of sequences in flight (32 by default; a call may ask for fewer).
+    ``num_beams``, ``no_repeat_ngram_size`` and ``min_new_tokens`` have no llama.cpp equivalent: decoding
+    goes on without them and ``notes()`` says so. ``repetition_penalty`` divides the logits of the last
+    64 tokens as llama.cpp's ``repeat_penalty`` does; ``forbid_chinese`` never samples a token that carries
+    Chinese. ``repack_weights`` (None: auto, or ``JB_SUMMARIZE_REPACK_WEIGHTS``) chooses llama.cpp's weight
+    layout: see ``models/cpu.py``.
     """
 
     backend = "llama.cpp"
     kind = "chat"
+    unsupported = ("num_beams", "no_repeat_ngram_size", "min_new_tokens")
 
     def __init__(
         self,
@@ -273,7 +341,7 @@ class LlamaCppGenerator(TextGenerator):
         max_input_tokens: int | None = None,
         flash_attn: bool = True,
         kv_cache_type: str = "q8_0",
-        max_batch_size: int = 32,
+        batch_size: int | None = None,
         repack_weights: bool | str | None = None,
         device: str = "cpu",
     ):
@@ -287,7 +355,7 @@ class LlamaCppGenerator(TextGenerator):
         self.source = source or str(gguf_path)
         self.device = device
         self.n_threads = n_threads or max(1, min(8, os.cpu_count() or 1))
-        self.default_batch_size = max_batch_size
+        self.default_batch_size = batch_size or 32
         self.weight_layout = choose_weight_layout(cpu_info().flags, repack_weights)
         # The model gives the weights, tokenizer and chat template; decoding runs in our own context.
         self._model = load_llama_model(gguf_path, layout=self.weight_layout, n_gpu_layers=-1 if device != "cpu" else 0)
@@ -303,11 +371,11 @@ class LlamaCppGenerator(TextGenerator):
         )
         # an input and its answer must fit one sequence's share of the context
         self.max_input_tokens = min(max_input_tokens or 2048, n_ctx // 4)
-        self._decoder = _BatchDecoder(
+        self._decoder = _BatchDecoder.for_model(
             self._model.model,
             n_ctx=n_ctx,
             n_batch=n_batch,
-            parallel=max_batch_size,
+            batch_size=self.default_batch_size,
             n_threads=self.n_threads,
             flash_attn=flash_attn,
             kv_type=kv_cache_type,
@@ -349,9 +417,9 @@ class LlamaCppGenerator(TextGenerator):
         inputs: Sequence[Messages],
         *,
         max_new_tokens: Sequence[int],
+        decoding: Decoding = GREEDY,
         batch_size: int | None = None,
         progress: bool = False,
-        **decoding: Any,
     ) -> list[str]:
         """One greedy completion per message list, in order."""
         prompts = [self.prompt_tokens(messages) for messages in inputs]
@@ -364,9 +432,9 @@ class LlamaCppGenerator(TextGenerator):
             outputs = self._decoder.generate(
                 prompts,
                 list(max_new_tokens),
-                penalty=decoding.get("repetition_penalty") or 1.0,
-                forbidden=self._chinese_ids if decoding.get("forbid_chinese") else None,
-                parallel=batch_size or self.default_batch_size,
+                penalty=decoding.repetition_penalty or 1.0,
+                forbidden=self._chinese_ids if decoding.forbid_chinese else None,
+                batch_size=batch_size or self.default_batch_size,
                 on_done=bar.update if bar else None,
             )
         finally:

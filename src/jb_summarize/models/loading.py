@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .base import TextGenerator
 from .ct2 import CT2Seq2SeqGenerator
 from .fetch import fetch_model, is_present
-from .hf import ChatGenerator, Seq2SeqGenerator, TextGenerator
+from .hf import ChatGenerator, Seq2SeqGenerator
 from .hub import ModelNotAvailableError, resolve_model_dir
 from .llamacpp import LlamaCppGenerator
 from .registry import ModelSpec, get_spec
@@ -17,8 +18,10 @@ from .store import model_path
 
 __all__ = ["GENERATOR_OPTIONS", "load_generator", "offline_requested", "provenance", "split_generator_options"]
 
-# Options that go to the backend adapter; everything else goes to the task object.
+# Options that go to the backend adapter; everything else goes to the task object, and ``batch_size``
+# (inputs decoded at once) to both.
 GENERATOR_OPTIONS = (
+    "batch_size",
     "device",
     "max_input_tokens",
     "dtype",
@@ -29,7 +32,6 @@ GENERATOR_OPTIONS = (
     "n_batch",
     "flash_attn",
     "kv_cache_type",
-    "max_batch_size",
     "repack_weights",
     "src_lang",
     "tgt_lang",
@@ -44,7 +46,8 @@ _CT2_OPTIONS = ("compute_type", "inter_threads", "intra_threads", "max_batch_tok
 def split_generator_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(adapter options, task options)."""
     adapter = {k: v for k, v in options.items() if k in GENERATOR_OPTIONS}
-    return adapter, {k: v for k, v in options.items() if k not in GENERATOR_OPTIONS}
+    task = {k: v for k, v in options.items() if k not in GENERATOR_OPTIONS or k == "batch_size"}
+    return adapter, task
 
 
 # Language codes of multilingual seq2seq families, for folders that are not in the registry.
@@ -78,7 +81,7 @@ def load_generator(
     offline = options.pop("offline", None)
     langs = {k: options.pop(k) for k in ("src_lang", "tgt_lang") if k in options}
     ct2_options = {k: options.pop(k) for k in _CT2_OPTIONS if k in options}
-    common = {"device": device, "max_input_tokens": max_input}
+    common = {"device": device, "max_input_tokens": max_input, "batch_size": options.pop("batch_size", None)}
 
     if spec is not None and spec.family == "gguf":
         return _load_gguf(spec, backend or "llama.cpp", offline, common, options), spec

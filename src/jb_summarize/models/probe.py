@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .cpu import REPACK_ENV
 
-__all__ = ["ProbeResult", "probe_command", "probe_gguf"]
+__all__ = ["ProbeResult", "build_check_model", "probe_command", "probe_gguf"]
 
 PROMPTS = ("江北区去年新增就业2.5万人。", "宁波是一座港口城市。")
 NEW_TOKENS = 8
@@ -37,6 +37,18 @@ class ProbeResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def build_check_model(folder: Path) -> Path | str:
+    """A small random Qwen2 GGUF whose Q4_0 matrices take the same repacked / AMX kernels as real models;
+    a sentence instead when the packages it needs are missing."""
+    try:
+        from ..article import seed_text
+        from .random_init import build_qwen2_gguf
+
+        return build_qwen2_gguf(folder / "check.gguf", [seed_text()], hidden=256, layers=1, quant="Q4_0")
+    except ImportError as exc:
+        return f"skipped: the check model needs {exc.name} (install the `llama` extra)"
 
 
 def probe_command(path: str | Path, repack_weights: str | None = None) -> list[str]:
@@ -98,7 +110,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     layout = choose_weight_layout(cpu_info().flags, args.repack_weights)
     # Said before loading, so that a crash in the native code still tells which layout was in use.
     print(json.dumps({"layout": layout.name}), flush=True)
-    generator = LlamaCppGenerator(args.gguf, n_ctx=1024, max_batch_size=2, repack_weights=layout.repack)
+    generator = LlamaCppGenerator(args.gguf, n_ctx=1024, batch_size=2, repack_weights=layout.repack)
     messages = [[{"role": "user", "content": prompt}] for prompt in PROMPTS]
     texts = generator.generate(messages, max_new_tokens=[NEW_TOKENS] * len(PROMPTS))
     print(json.dumps({"layout": layout.name, "text": " | ".join(texts)}, ensure_ascii=False), flush=True)

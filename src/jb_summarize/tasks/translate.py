@@ -16,18 +16,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from .amounts import rewrite_amounts as english_amounts
-from .batching import chunked
+from ..amounts import rewrite_amounts as english_amounts
+from ..glossary import find_terms
+from ..models.base import Decoding, TextGenerator
+from ..models.loading import load_generator, split_generator_options
+from ..models.registry import ModelSpec, get_spec
+from ..results import TaskResult
+from ..sentences import sentences_of, split_clauses
+from .base import ModelTask, decoding_with_defaults
 from .checks import has_cjk, has_repetition_loop
-from .glossary import find_terms
-from .models.hf import TextGenerator
-from .models.loading import load_generator, provenance, split_generator_options
-from .models.registry import ModelSpec, get_spec
 from .prompts import clean_translation_answer, translation_messages
-from .results import RunInfo, TaskResult
-from .sentences import sentences_of, split_clauses
 
 __all__ = ["DEFAULT_TRANSLATOR", "Translator", "load_translator", "segment"]
 
@@ -81,8 +82,10 @@ def segment(text: str, fits: Callable[[str], bool], unit: str = "sentence") -> l
     return paragraphs
 
 
-class Translator:
+class Translator(ModelTask):
     """A translation task over one generator (seq2seq or chat). Build once, call on lists."""
+
+    task = "translate"
 
     def __init__(
         self,
@@ -101,25 +104,19 @@ class Translator:
     ):
         if unit not in ("sentence", "paragraph"):
             raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
-        self.generator = generator
-        self.spec = spec
-        self.name = spec.name if spec else generator.source
+        decoding = decoding_with_defaults(
+            spec,
+            {"num_beams": 1},
+            num_beams=num_beams,
+            no_repeat_ngram_size=no_repeat_ngram_size,
+            repetition_penalty=repetition_penalty,
+            forbid_chinese=forbid_chinese,
+        )
+        super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
         self.glossary = dict(glossary or {})
-        self.batch_size = batch_size
-        defaults = spec.decoding if spec else {}
-        self.decoding: dict[str, Any] = {
-            "num_beams": num_beams if num_beams is not None else defaults.get("num_beams", 1),
-            "no_repeat_ngram_size": no_repeat_ngram_size,
-            "repetition_penalty": repetition_penalty,
-            "forbid_chinese": forbid_chinese,
-        }
         self.unit = unit
         self.retry = retry
         self.rewrite_amounts = rewrite_amounts
-
-    @property
-    def _is_chat(self) -> bool:
-        return self.generator.kind == "chat"
 
     def _fits(self, text: str) -> bool:
         # chat prompts add their instructions (and the glossary) around the unit
@@ -149,22 +146,20 @@ class Translator:
                 return "glossary"
         return None
 
-    def _generate(
-        self, units: list[str], batch_size: int, progress: bool, strict: bool = False, **decoding: Any
+    def _translate_units(
+        self, units: list[str], batch_size: int, progress: bool, decoding: Decoding, strict: bool = False
     ) -> list[str]:
         if self.rewrite_amounts:
             units = [english_amounts(u) for u in units]
-        inputs: list[Any] = (
-            [translation_messages(u, self.glossary, strict=strict) for u in units] if self._is_chat else units
-        )
-        outputs = self.generator.generate(
-            inputs,
+        return self._generate(
+            units,
+            prompt=partial(translation_messages, glossary=self.glossary, strict=strict),
+            clean=clean_translation_answer,
             max_new_tokens=[self._max_new_tokens(u) for u in units],
+            decoding=decoding,
             batch_size=batch_size,
             progress=progress,
-            **decoding,
         )
-        return [clean_translation_answer(o) for o in outputs] if self._is_chat else outputs
 
     def run(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
@@ -173,10 +168,12 @@ class Translator:
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of strings; wrap a single text in a list")
         start = time.perf_counter()
-        bs = batch_size or self.batch_size or self.generator.default_batch_size
+        batch_size = self._batch_size(batch_size)
         layouts = [segment(t, self._fits, self.unit) for t in texts]
         unique = list(dict.fromkeys(u for layout in layouts for para in layout for u in para))
-        translated = dict(zip(unique, self._generate(unique, bs, show_progress_bar, **self.decoding), strict=True))
+        outputs = self._translate_units(unique, batch_size, show_progress_bar, self.decoding)
+        translated = dict(zip(unique, outputs, strict=True))
+        used = [self.decoding]
 
         problems = {u: self._problem(u, translated[u]) for u in unique} if self.retry else {}
         failing = [u for u, problem in problems.items() if problem]
@@ -186,9 +183,11 @@ class Translator:
         for is_loop, group in groups.items():
             if not group:
                 continue
-            decoding = {**self.decoding, **(RETRY_DECODING if is_loop else {})}
-            decoding["num_beams"] = max(self.decoding["num_beams"] or 1, RETRY_DECODING["num_beams"])
-            for unit, output in zip(group, self._generate(group, bs, False, strict=True, **decoding), strict=True):
+            decoding = self.decoding.replace(**(RETRY_DECODING if is_loop else {}))
+            decoding = decoding.replace(num_beams=max(self.decoding.num_beams or 1, RETRY_DECODING["num_beams"]))
+            used.append(decoding)
+            retried = self._translate_units(group, batch_size, False, decoding, strict=True)
+            for unit, output in zip(group, retried, strict=True):
                 problem = self._problem(unit, output)
                 # keep the retry unless it is worse than the first answer
                 if _SEVERITY.get(problem, 0) <= _SEVERITY[problems[unit]]:
@@ -197,13 +196,10 @@ class Translator:
 
         outputs = ["\n".join(" ".join(translated[u] for u in para) for para in layout) for layout in layouts]
         flagged = [i for i, layout in enumerate(layouts) if any(u in bad for para in layout for u in para)]
-        info = RunInfo(
-            task="translate",
-            **provenance(self.spec, self.generator),
+        info = self._info(
+            used=used,
             decoding={
-                **self.decoding,
-                "do_sample": False,
-                "batch_size": bs,
+                "batch_size": batch_size,
                 "unit": self.unit,
                 "retry": RETRY_DECODING if self.retry else None,
                 "rewrite_amounts": self.rewrite_amounts,
@@ -226,11 +222,7 @@ class Translator:
         self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256
     ) -> Iterator[str]:
         """Translations of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
-        for chunk in chunked(texts, chunk_size):
-            yield from self.translate(chunk, batch_size=batch_size)
-
-    def __call__(self, texts: Sequence[str]) -> list[str]:
-        return self.translate(texts)
+        return self.iterable(texts, batch_size=batch_size, chunk_size=chunk_size)
 
 
 def load_translator(name_or_path: str = DEFAULT_TRANSLATOR, **options: Any) -> Translator:

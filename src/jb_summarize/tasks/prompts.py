@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .glossary import find_terms
+from ..glossary import find_terms
 
 __all__ = ["clean_summary_answer", "clean_translation_answer", "summary_messages", "translation_messages"]
 

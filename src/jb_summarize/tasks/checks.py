@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .text import is_cjk
+from ..text import is_cjk
 
 __all__ = ["has_cjk", "has_repetition_loop", "units_of"]
 

@@ -10,19 +10,21 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
-from .batching import chunked
-from .models.hf import TextGenerator
-from .models.loading import load_generator, provenance, split_generator_options
-from .models.registry import ModelSpec, get_spec
+from ..models.base import TextGenerator
+from ..models.loading import load_generator, split_generator_options
+from ..models.registry import ModelSpec, get_spec
+from ..results import RunInfo, TaskResult
+from ..sentences import sentences_of, split_clauses
+from ..text import is_cjk
+from .base import ModelTask, Task, decoding_with_defaults
 from .prompts import clean_summary_answer, summary_messages
-from .results import RunInfo, TaskResult
-from .sentences import sentences_of, split_clauses
-from .text import is_cjk
 
 __all__ = [
+    "BUILTIN_SUMMARIZERS",
     "ExtractiveSummarizer",
     "LeadSummarizer",
     "ModelSummarizer",
@@ -34,16 +36,10 @@ __all__ = [
 _TRAILING_PUNCT = "，、：；,;:。"
 
 
-class Summarizer:
+class Summarizer(Task):
     """Base class: ``summarize(texts) -> list[str]``; ``run(texts)`` also returns provenance."""
 
-    name = ""
-    batch_size = 8
-
-    def run(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
-    ) -> TaskResult:
-        raise NotImplementedError
+    task = "summarize"
 
     def summarize(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
@@ -52,11 +48,7 @@ class Summarizer:
 
     def summarize_iterable(self, texts: Iterable[str], *, chunk_size: int = 256) -> Iterator[str]:
         """Summaries of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
-        for chunk in chunked(texts, chunk_size):
-            yield from self.summarize(chunk)
-
-    def __call__(self, texts: Sequence[str]) -> list[str]:
-        return self.summarize(texts)
+        return self.iterable(texts, chunk_size=chunk_size)
 
 
 # --- extractive -----------------------------------------------------------------------------------
@@ -136,11 +128,12 @@ def _select(text: str, rank: bool, max_chars: int | None, max_units: int) -> str
 class _SelectingSummarizer(Summarizer):
     rank = False
 
-    def __init__(self, max_chars: int | None = 30, max_sentences: int = 3):
+    def __init__(self, max_chars: int | None = 30, max_sentences: int = 3, batch_size: int | None = None):
         if max_chars is not None and max_chars < 1:
             raise ValueError(f"max_chars must be positive, got {max_chars}")
         self.max_chars = max_chars
         self.max_sentences = max_sentences
+        self.batch_size = batch_size  # nothing to batch here; taken so that every task takes the same options
 
     def run(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
@@ -177,7 +170,7 @@ class LeadSummarizer(_SelectingSummarizer):
 # --- model-backed ---------------------------------------------------------------------------------
 
 
-class ModelSummarizer(Summarizer):
+class ModelSummarizer(ModelTask, Summarizer):
     """A seq2seq model (input: the text) or a chat model (input: a headline prompt) as a summariser.
 
     Input longer than the model's limit is summarised chunk by chunk (at sentence boundaries), and the
@@ -196,24 +189,17 @@ class ModelSummarizer(Summarizer):
         batch_size: int | None = None,
         repetition_penalty: float | None = None,
     ):
-        self.generator = generator
-        self.spec = spec
-        self.name = spec.name if spec else generator.source
+        decoding = decoding_with_defaults(
+            spec,
+            {"num_beams": 1, "no_repeat_ngram_size": 3},
+            num_beams=num_beams,
+            no_repeat_ngram_size=no_repeat_ngram_size,
+            repetition_penalty=repetition_penalty,
+        )
+        super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
         self.max_chars = max_chars
         defaults = spec.decoding if spec else {}
-        self.decoding: dict[str, Any] = {
-            "num_beams": num_beams if num_beams is not None else defaults.get("num_beams", 1),
-            "no_repeat_ngram_size": (
-                no_repeat_ngram_size if no_repeat_ngram_size is not None else defaults.get("no_repeat_ngram_size", 3)
-            ),
-            "repetition_penalty": repetition_penalty,
-        }
         self.max_new_tokens = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
-        self.batch_size = batch_size
-
-    @property
-    def _is_chat(self) -> bool:
-        return self.generator.kind == "chat"
 
     def _input_budget(self) -> int:
         # room for the prompt's own tokens on chat models
@@ -236,17 +222,16 @@ class ModelSummarizer(Summarizer):
             chunks.append(current)
         return chunks
 
-    def _generate(self, texts: list[str], batch_size: int, progress: bool) -> list[str]:
-        inputs: list[Any] = [summary_messages(t, self.max_chars) for t in texts] if self._is_chat else texts
-        outputs = self.generator.generate(
-            inputs,
+    def _summaries(self, texts: list[str], batch_size: int, progress: bool) -> list[str]:
+        outputs = self._generate(
+            texts,
+            prompt=partial(summary_messages, max_chars=self.max_chars),
+            clean=clean_summary_answer,
             max_new_tokens=[self.max_new_tokens] * len(texts),
+            decoding=self.decoding,
             batch_size=batch_size,
             progress=progress,
-            **self.decoding,
         )
-        if self._is_chat:
-            outputs = [clean_summary_answer(o) for o in outputs]
         # the budget holds for models too: cut at a sentence or clause boundary
         return [_select(o, rank=False, max_chars=self.max_chars, max_units=len(o)) for o in outputs]
 
@@ -254,14 +239,14 @@ class ModelSummarizer(Summarizer):
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
     ) -> TaskResult:
         start = time.perf_counter()
-        bs = batch_size or self.batch_size or self.generator.default_batch_size
+        batch_size = self._batch_size(batch_size)
         pending = [self._chunks(t) for t in texts]
         rounds = 0
         # Map-reduce: summarise chunks, join, and repeat until every input is one chunk.
         while any(len(chunks) > 1 for chunks in pending):
             rounds += 1
             flat = [(i, c) for i, chunks in enumerate(pending) if len(chunks) > 1 for c in chunks]
-            summaries = self._generate([c for _, c in flat], bs, show_progress_bar)
+            summaries = self._summaries([c for _, c in flat], batch_size, show_progress_bar)
             joined: dict[int, list[str]] = {}
             for (i, _), summary in zip(flat, summaries, strict=True):
                 joined.setdefault(i, []).append(summary)
@@ -270,16 +255,13 @@ class ModelSummarizer(Summarizer):
                 new_chunks = self._chunks(merged)
                 # a round that does not shrink the input ends in a hard cut rather than an endless loop
                 pending[i] = new_chunks if len(new_chunks) < len(pending[i]) else [merged]
-        outputs = self._generate([chunks[0] for chunks in pending], bs, show_progress_bar)
-        info = RunInfo(
-            task="summarize",
-            **provenance(self.spec, self.generator),
+        outputs = self._summaries([chunks[0] for chunks in pending], batch_size, show_progress_bar)
+        info = self._info(
+            used=[self.decoding],
             decoding={
-                **self.decoding,
                 "max_new_tokens": self.max_new_tokens,
                 "max_chars": self.max_chars,
-                "do_sample": False,
-                "batch_size": bs,
+                "batch_size": batch_size,
                 "reduce_rounds": rounds,
             },
             n_inputs=len(texts),
@@ -289,7 +271,7 @@ class ModelSummarizer(Summarizer):
         return TaskResult(outputs, info)
 
 
-_BUILTIN = {"extractive": ExtractiveSummarizer, "lead": LeadSummarizer}
+BUILTIN_SUMMARIZERS = {"extractive": ExtractiveSummarizer, "lead": LeadSummarizer}
 
 
 def load_summarizer(name_or_path: str = "extractive", **options: Any) -> Summarizer:
@@ -299,7 +281,7 @@ def load_summarizer(name_or_path: str = "extractive", **options: Any) -> Summari
     ``batch_size``, ``device``, ``max_input_tokens``.
     """
     generator_options, options = split_generator_options(options)
-    builtin = _BUILTIN.get(name_or_path.lower())
+    builtin = BUILTIN_SUMMARIZERS.get(name_or_path.lower())
     if builtin is not None:
         return builtin(**options)  # no weights: adapter options (device, offline, ...) do not apply
     generator, spec = load_generator(name_or_path, task="summarize", **generator_options)

@@ -1,0 +1,17 @@
+"""Records in and out of batch runs: reading inputs, the locked resumable writer, the task runner."""
+
+from .readers import BadRecord, Record, parse_shard, read_records, records_dataset
+from .runner import BatchCallable, run_task
+from .writer import OutputLockedError, RecordWriter
+
+__all__ = [
+    "BadRecord",
+    "BatchCallable",
+    "OutputLockedError",
+    "Record",
+    "RecordWriter",
+    "parse_shard",
+    "read_records",
+    "records_dataset",
+    "run_task",
+]

@@ -1,0 +1,63 @@
+"""Running a task over a dataset of records, and a task as a batch function for datasets / Ray Data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .writer import Record, RecordWriter
+
+__all__ = ["BatchCallable", "run_task"]
+
+
+def run_task(
+    dataset,
+    task: Callable[[list[str]], Any],
+    writer: RecordWriter,
+    make_record: Callable[[dict[str, Any], str, Any], Record],
+    *,
+    chunk_size: int = 32,
+    progress: bool = False,
+) -> int:
+    """Run ``task.run`` over the dataset in chunks, writing each finished record; returns how many were written."""
+    todo = dataset.filter(lambda row: row["id"] not in writer.done) if writer.done else dataset
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), unit="doc", desc="jb-summarize")
+    written = 0
+    try:
+        for batch in todo.iter(batch_size=chunk_size):
+            result = task(batch["text"])
+            rows = [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
+            for i, (row, output) in enumerate(zip(rows, result.outputs, strict=True)):
+                writer.write(make_record(row, output, (result.info, i)))
+                written += 1
+            if bar is not None:
+                bar.update(len(rows))
+    finally:
+        if bar is not None:
+            bar.close()
+    return written
+
+
+class BatchCallable:
+    """A task as a batch function over a column: ``datasets.Dataset.map(batched=True)`` and Ray Data's
+    ``map_batches`` (as a callable class, so that each worker loads the model once).
+
+        ds.map(BatchCallable("summarize", "lead"), batched=True)
+        ray_ds.map_batches(BatchCallable, fn_constructor_kwargs={"task": "translate", "model": NAME},
+                           concurrency=2, batch_size=16)
+    """
+
+    def __init__(self, task: str, model: str, column: str = "text", output: str | None = None, **options: Any):
+        from ..tasks import load_task, task_type
+
+        self.task = load_task(task, model, **options)
+        self.column = column
+        self.output = output or task_type(task).output_field
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        texts = [str(t) for t in batch[self.column]]
+        return {**batch, self.output: self.task(texts)}

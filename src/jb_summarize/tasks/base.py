@@ -1,0 +1,119 @@
+"""What every task shares: build once, call on lists, stream; and for tasks on a model, the way from
+texts to prompts to the generator and back, with the decoding options in one place.
+
+    result = task.run(texts)          # TaskResult: outputs (one per input, in order) and RunInfo
+    task(texts)                       # the outputs alone
+    task.iterable(stream)             # outputs of a stream, ``chunk_size`` texts at a time
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any, TypeVar
+
+from ..models.base import Decoding, TextGenerator
+from ..models.loading import provenance
+from ..models.registry import ModelSpec
+from ..results import RunInfo, TaskResult
+
+__all__ = ["ModelTask", "Task", "chunked", "decoding_with_defaults"]
+
+T = TypeVar("T")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter) from any iterable."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {size}")
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class Task(ABC):
+    """A task (summarise, translate) under a name; subclasses implement ``run``."""
+
+    task = ""  # "summarize" or "translate"
+    name = ""
+    batch_size: int | None = None
+
+    @abstractmethod
+    def run(
+        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> TaskResult:
+        """One output per input, in order, with the provenance of the call."""
+
+    def __call__(self, texts: Sequence[str]) -> list[str]:
+        return self.run(texts).outputs
+
+    def iterable(self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256) -> Iterator[str]:
+        """Outputs of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
+        for chunk in chunked(texts, chunk_size):
+            yield from self.run(chunk, batch_size=batch_size).outputs
+
+
+def decoding_with_defaults(spec: ModelSpec | None, fallbacks: Mapping[str, Any], **explicit: Any) -> Decoding:
+    """A ``Decoding`` from explicit options; one left None that ``fallbacks`` names takes the registry's
+    default for the model, else the fallback."""
+    registry = spec.decoding if spec else {}
+    values = {
+        key: registry.get(key, fallbacks[key]) if value is None and key in fallbacks else value
+        for key, value in explicit.items()
+    }
+    return Decoding(**values)
+
+
+class ModelTask(Task):
+    """A task on a ``TextGenerator``: texts become inputs (prompts on chat models), outputs are cleaned."""
+
+    def __init__(
+        self,
+        generator: TextGenerator,
+        *,
+        spec: ModelSpec | None,
+        decoding: Decoding,
+        batch_size: int | None = None,
+    ):
+        self.generator = generator
+        self.spec = spec
+        self.name = spec.name if spec else generator.source
+        self.decoding = decoding
+        self.batch_size = batch_size
+
+    @property
+    def _is_chat(self) -> bool:
+        return self.generator.kind == "chat"
+
+    def _batch_size(self, batch_size: int | None) -> int:
+        return batch_size or self.batch_size or self.generator.default_batch_size
+
+    def _generate(
+        self,
+        texts: list[str],
+        *,
+        prompt: Callable[[str], Any],
+        clean: Callable[[str], str],
+        max_new_tokens: list[int],
+        decoding: Decoding,
+        batch_size: int,
+        progress: bool,
+    ) -> list[str]:
+        """Texts -> inputs (``prompt`` on chat models) -> generator -> outputs (``clean`` on chat models)."""
+        inputs: list[Any] = [prompt(t) for t in texts] if self._is_chat else texts
+        outputs = self.generator.generate(
+            inputs, max_new_tokens=max_new_tokens, decoding=decoding, batch_size=batch_size, progress=progress
+        )
+        return [clean(o) for o in outputs] if self._is_chat else outputs
+
+    def _info(self, *, used: Sequence[Decoding], decoding: dict[str, Any], **fields: Any) -> RunInfo:
+        """The RunInfo of a call that decoded with ``used``; ``decoding``: what else shaped the outputs."""
+        notes = list(dict.fromkeys(note for d in used for note in self.generator.notes(d)))
+        return RunInfo(
+            task=self.task,
+            **provenance(self.spec, self.generator),
+            decoding={**self.decoding.to_dict(), "do_sample": False, **decoding},
+            notes=notes,
+            **fields,
+        )
