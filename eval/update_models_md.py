@@ -114,7 +114,22 @@ def bench_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def sections_markdown() -> str:
+    """The section splitter's scores from eval/results/sections.json (written by eval/score_sections.py)."""
+    path = RESULTS / "sections.json"
+    if not path.exists():
+        return "(no eval/results/sections.json yet: run eval/score_sections.py)\n"
+    t = json.loads(path.read_text(encoding="utf-8"))["total"]
+    return (
+        "| pages | heading recall | heading precision | title found | lead found | pages with every body character "
+        "| lowest body coverage |\n|---|---|---|---|---|---|---|\n"
+        f"| {t['pages']} | {t['heading_recall']:.3f} | {t['heading_precision']:.3f} | {t['title_found']:.3f} "
+        f"| {t['lead_found']:.3f} | {t['pages_fully_covered']} | {t['min_body_coverage']:.3f} |\n"
+    )
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "sections": sections_markdown,
     "registry": models_markdown,
     "results": results_markdown,
     "bench": bench_markdown,

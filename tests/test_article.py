@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -161,3 +164,65 @@ def test_parse_never_raises_and_keeps_characters(raw: str) -> None:
     )
     kept_set = {c for c in kept if is_cjk(c)} | {c for c in (article.title or "") if is_cjk(c)}
     assert {c for c in raw if is_cjk(c)} <= kept_set
+
+
+def _corpus():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    import relayout
+    import score_sections
+
+    return relayout, score_sections
+
+
+def test_generated_pages_are_split_as_laid_out(shared_dir) -> None:
+    """40 re-laid newspaper pages (eval/relayout.py, from LCSTS): headings, titles, leads and bodies."""
+    relayout, scoring = _corpus()
+    pages = [
+        scoring.score_page(parse_article(text, f"page_{i}"), expected)
+        for i, (text, expected) in enumerate(relayout.build_corpus(40))
+    ]
+    total = scoring.summary(pages)
+    assert total["heading_recall"] >= 0.95 and total["heading_precision"] >= 0.95
+    assert total["title_found"] >= 0.95 and total["lead_found"] >= 0.9
+    assert total["pages_fully_covered"] >= 38 and total["min_body_coverage"] >= 0.85
+
+
+def test_explain_gives_every_line_a_role_and_a_cue() -> None:
+    from jb_summarize.article import explain_article, seed_text
+
+    roles = explain_article(seed_text())
+    lines = seed_text().split("\n")
+    assert [r.line for r in roles] == list(range(1, len(roles) + 1))
+    assert all(r.role != "blank" for r in roles if lines[r.line - 1].strip())
+    assert len(roles) >= sum(1 for line in lines if line.strip())
+    by_line = {r.line: r for r in roles}
+    assert by_line[51].role == "heading" and "indented line after it" in by_line[51].cue
+    assert by_line[185].role == "credit"
+    assert by_line[260].role == "caption" and by_line[264].role == "title"
+    assert by_line[245].role == "lead" and "column width" in by_line[245].cue
+    assert all(r.cue for r in roles if r.role != "blank")
+
+
+def test_headings_with_clause_marks_and_a_title_printed_once() -> None:
+    page = "\n".join(
+        [
+            "数字赋能跑出加速度",
+            "",
+            "拼经济，凝聚发展之势",
+            "",
+            "今年以来，全区规上工业增加值增长",
+            "百分之十二，增速位居全市第一。",
+            "",
+            "数据来源：区统计局",
+            "",
+            "坚持广覆盖、全周期 努力实现“托得便”",
+            "",
+            "全区新建普惠性托育机构十二家，新",
+            "增托位八百余个，托育服务覆盖所有",
+            "街道。",
+        ]
+    )
+    article = parse_article(page)
+    assert article.title == "数字赋能跑出加速度"
+    assert [s.headline for s in article.sections] == ["拼经济，凝聚发展之势", "坚持广覆盖、全周期 努力实现“托得便”"]
+    assert article.sections[0].paragraphs[-1] == "数据来源：区统计局"

@@ -92,3 +92,11 @@ def test_batch_size_must_be_positive(command: list[str]) -> None:
     proc = run_cli(*command, "--batch-size", "0")
     assert proc.returncode == 2
     assert b"--batch-size: expected a whole number of at least 1, got '0'" in proc.stderr
+
+
+def test_sections_explain_names_each_lines_role(capsys) -> None:
+    assert main(["sections", "--explain"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    heading = next(r for r in rows if r.split()[:1] == ["51"])
+    assert "heading" in heading and "强力推进全域美丽 打造城乡融合新标杆" in heading
+    assert any(" caption " in r for r in rows) and any(" credit " in r for r in rows)

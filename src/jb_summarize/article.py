@@ -1,14 +1,23 @@
 """Article and Section: split a PDF-extracted newspaper page into headed sections and page furniture.
 
-The cues are general, not tied to one page:
+The cues are general, not tied to one page, and each one can be shown (``explain_article``):
 
-- a *title line* is a short line with no sentence punctuation that stands alone (followed by a blank
-  line, an indented line, the end, or a whole paragraph on one line) where a paragraph could start;
-- a *credit* is a title line that carries a credit word (供图, 摄, 记者, 通讯员, ...);
-- the *page title* is a title line printed twice (on one line, or as a running header);
-- *bodies* are runs of paragraphs between title lines; each body takes its headline from the title
-  lines next to it, on the side (before or after) that agrees best with the bodies across the whole
-  page, choosing the line whose character bigrams the body shares most;
+- a *paragraph* ends at a line that ends a sentence (。！？…), at a line clearly shorter than the others of
+  its paragraph (justified text fills every line but the last), at an indented line, and where a blank
+  line is followed by a line that stands alone as a heading;
+- a *title line* is a line of at most 40 characters that ends no sentence and holds none (no 。；, no
+  ！？，、：at its end; clause marks and quotes inside are fine), not indented, where a paragraph could start,
+  standing alone (followed by a blank line, an indented line or the end of the text, or by a whole
+  paragraph on one line); a full column-width line right under the text above it is a paragraph's first
+  line at the foot of a column, not a title line;
+- a *note* (数据来源：...) belongs to the body it follows; a *credit* is a title line that carries a credit
+  word (供图, 摄, 记者, 通讯员, ...) or a byline;
+- the *page title* is a line printed twice (on one line, or as a running header repeated at the top of the
+  columns), else the title line that opens or closes the page without heading a section of its own;
+- *bodies* are runs of paragraphs between title lines; a paragraph set at a clearly different column width
+  (a lead set across columns) starts a body of its own; each body takes its headline from the title lines
+  next to it, on the side (before or after) that agrees best with the bodies across the whole page,
+  choosing the line whose character bigrams the body shares most;
 - title lines that head no body are photo captions.
 """
 
@@ -19,7 +28,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,12 +39,31 @@ from .text import clean_line, decode_bytes, ends_paragraph, is_cjk, join_lines
 if TYPE_CHECKING:
     import datasets
 
-__all__ = ["SEED_NAME", "Article", "Section", "load_article", "load_seed_article", "parse_article"]
+__all__ = [
+    "SEED_NAME",
+    "Article",
+    "LineRole",
+    "Section",
+    "explain_article",
+    "load_article",
+    "load_seed_article",
+    "parse_article",
+]
 
 SEED_NAME = "jiangbei-2022"
 MAX_TITLE_CHARS = 40
-_SENTENCE_PUNCT = re.compile("[，。、；：！？…,;:!?]")
+# A title line holds no sentence: no full stop or semicolon anywhere, and it does not end a sentence or
+# leave a clause open (！？ may stand inside a headline, not at its end; nor may ，、：).
+_SENTENCE_END = re.compile("[。；…;]|[！？!?，、：,:][”’」』）)》\"']*$")
 _CREDIT = re.compile(r"(?:^|\s)(?:供图|摄影|摄|图片|图|文|记者|本报记者|通讯员|来源|编辑|责任编辑)(?:\s|[:：/／]|$)")
+_NOTE = re.compile(r"^[（(]?(?:数据|资料|信息)?来源[:：]")
+# A line narrower than its paragraph's usual line by this share (at least 2 characters) ends it: justified
+# columns vary by a character or two where punctuation is set half-width, a last line is usually far shorter.
+SHORT_LINE_SHARE = 0.2
+# Paragraphs whose column widths differ by this factor belong to different bodies.
+WIDTH_RATIO = 1.5
+# Below this share of its bigrams in the first body, a lone title line above it is the page's title.
+TITLE_OVERLAP = 0.1
 
 
 @dataclass(frozen=True)
@@ -108,55 +136,140 @@ class Article:
         return datasets.Dataset.from_list(self.to_records(), features=features)
 
 
+@dataclass(frozen=True)
+class LineRole:
+    """What the splitter made of one input line, and the cue that decided it."""
+
+    line: int  # 1-based
+    text: str
+    role: str  # body, heading, title, lead, caption, credit, note, blank
+    cue: str
+
+
 @dataclass
 class _Block:
     kind: str  # "paragraph" | "title" | "credit" | "page-title" | "headline"
     text: str
+    lines: list[int] = field(default_factory=list)  # 0-based indices of its input lines
+    width: float = 0.0  # column width of a paragraph: its widest line but the last
+    cue: str = ""
+
+
+def _display_width(line: str) -> float:
+    """Full-width characters count 1, ASCII (digits, Latin) half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in line)
+
+
+def _short(width: float, above: list[float]) -> bool:
+    usual = sorted(above)[len(above) // 2]
+    return width <= usual - max(2.0, SHORT_LINE_SHARE * usual)
 
 
 def _is_title_like(line: str) -> bool:
-    return 0 < len(line) <= MAX_TITLE_CHARS and not _SENTENCE_PUNCT.search(line)
+    return 0 < len(line) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(line)
 
 
-def _blocks(raw_lines: Sequence[str]) -> list[_Block]:
-    """Group raw lines into paragraphs, title lines and credits."""
+def _indented(raw: str) -> bool:
+    return raw[:1] in (" ", "\t", "\u3000")
+
+
+def _stands_alone(raw_lines: Sequence[str], cleaned: Sequence[str], i: int) -> str | None:
+    """Why line ``i`` stands alone (the cue), or None."""
+    if i + 1 >= len(raw_lines):
+        return "last line"
+    nxt_raw, nxt = raw_lines[i + 1], cleaned[i + 1]
+    if not nxt:
+        return "blank line after it"
+    if _indented(nxt_raw):
+        return "indented line after it"
+    # A heading right above a paragraph written on one line (plain text rather than columns).
+    if ends_paragraph(nxt) and len(nxt) > len(cleaned[i]) + 4:
+        return "a whole paragraph on the next line"
+    return None
+
+
+def _column_width(cleaned: Sequence[str]) -> float:
+    """The page's usual line width: the most common width among lines of four characters or more."""
+    widths = Counter(round(_display_width(line)) for line in cleaned if len(line) >= 4)
+    return float(widths.most_common(1)[0][0]) if widths else 0.0
+
+
+def _column_foot(cleaned: Sequence[str], i: int, column: float) -> bool:
+    """A full column-width line right under the text above it (no blank line between): a paragraph's first
+    line at the foot of a column, which stands alone only because the column ends there."""
+    full = bool(column) and abs(_display_width(cleaned[i]) - column) <= 1
+    return full and i > 0 and bool(cleaned[i - 1])
+
+
+def _running_headers(cleaned: Sequence[str]) -> set[str]:
+    """Title-like lines printed more than once, each time alone between blank lines, and at least once in
+    the middle of a paragraph: the page title repeated at the top of the columns. They are taken out of the
+    text, so that they do not break the paragraphs they interrupt."""
+    occurrences: dict[str, list[int]] = {}
+    for i, line in enumerate(cleaned):
+        alone = (i == 0 or not cleaned[i - 1]) and (i + 1 == len(cleaned) or not cleaned[i + 1])
+        if alone and _is_title_like(line):
+            occurrences.setdefault(line, []).append(i)
+
+    def interrupts(i: int) -> bool:
+        j = next((j for j in range(i - 1, -1, -1) if cleaned[j]), None)
+        return j is not None and j > 0 and bool(cleaned[j - 1]) and not ends_paragraph(cleaned[j])
+
+    return {line for line, where in occurrences.items() if len(where) > 1 and any(map(interrupts, where))}
+
+
+def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
+    """Group raw lines into paragraphs, title lines, credits and page titles; and the running-header lines."""
     cleaned = [clean_line(r) for r in raw_lines]
+    repeated = _running_headers(cleaned)
+    column = _column_width(cleaned)
     blocks: list[_Block] = []
-    current: list[str] = []
+    running: set[int] = set()
+    current: list[int] = []
 
-    def flush() -> None:
+    def flush(cue: str) -> None:
         if current:
-            blocks.append(_Block("paragraph", join_lines(current)))
+            lines = [cleaned[j] for j in current]
+            widths = [_display_width(line) for line in lines]
+            width = max(widths[:-1]) if len(widths) > 1 else 0.0
+            blocks.append(_Block("paragraph", join_lines(lines), list(current), width, cue))
             current.clear()
 
-    n = len(raw_lines)
+    previous_blank = True
     for i, raw in enumerate(raw_lines):
         line = cleaned[i]
         if not line:
+            previous_blank = True
             continue
-        indented = raw[:1] in (" ", "\t", "\u3000")
-        if indented:
-            flush()
-        if not current and _is_title_like(line) and _stands_alone(raw_lines, cleaned, i, n):
-            heading = clean_line(raw, keep_word_spaces=True)
-            kind = "credit" if _CREDIT.search(heading) else "title"
-            blocks.append(_Block(kind, heading))
+        after_blank, previous_blank = previous_blank, False
+        if line in repeated:
+            running.add(i)
+            if not any(b.kind == "page-title" for b in blocks):
+                blocks.append(_Block("page-title", clean_line(raw, keep_word_spaces=True), [i], cue="printed again"))
             continue
-        current.append(line)
+        if _indented(raw):
+            flush("an indented line follows")
+        heading = clean_line(raw, keep_word_spaces=True)
+        credit = bool(_CREDIT.search(heading))
+        # An indented line opens a paragraph (or is a credit); headings are not indented.
+        title_like = _is_title_like(line) and (credit or not (_indented(raw) or _column_foot(cleaned, i, column)))
+        alone = _stands_alone(raw_lines, cleaned, i) if title_like else None
+        if alone and current and after_blank and not _NOTE.match(line):
+            flush("a blank line and a heading follow")
+        if alone and not current and not _NOTE.match(line):
+            kind = "credit" if credit else "title"
+            blocks.append(_Block(kind, heading, [i], cue=f"short, no sentence, {alone}"))
+            continue
+        current.append(i)
+        widths = [_display_width(cleaned[j]) for j in current]
         if ends_paragraph(line):
-            flush()
-    flush()
-    return blocks
-
-
-def _stands_alone(raw_lines: Sequence[str], cleaned: Sequence[str], i: int, n: int) -> bool:
-    if i + 1 >= n:
-        return True
-    nxt_raw, nxt = raw_lines[i + 1], cleaned[i + 1]
-    if not nxt or nxt_raw[:1] in (" ", "\t", "\u3000"):
-        return True
-    # A heading right above a paragraph written on one line (plain text rather than columns).
-    return ends_paragraph(nxt) and len(nxt) > len(cleaned[i]) + 4
+            flush("ends a sentence")
+        elif _NOTE.match(line):
+            flush("a source note")
+        elif len(widths) > 1 and _short(widths[-1], widths[:-1]):
+            flush("shorter than the lines above it")
+    flush("end of text")
+    return blocks, running
 
 
 def _bigrams(text: str) -> set[str]:
@@ -178,13 +291,32 @@ def _undoubled(text: str) -> str | None:
     return None
 
 
-def parse_article(text: str, doc_id: str = "article") -> Article:
-    """Split normalised-or-raw article text into an Article."""
+def _new_width(body: list[_Block], block: _Block) -> bool:
+    """Set at a clearly different column width than the body so far (widths measured on two lines or more)."""
+    width = max((p.width for p in body), default=0.0)
+    if not width or not block.width:
+        return False
+    return _ratio(width, block.width) >= WIDTH_RATIO
+
+
+def _ratio(a: float, b: float) -> float:
+    return max(a, b) / min(a, b)
+
+
+@dataclass
+class _Parse:
+    article: Article
+    blocks: list[_Block]
+    running: set[int]
+    lead_blocks: set[int]  # ids of paragraph blocks in a body that is set apart by its width
+
+
+def _parse(text: str, doc_id: str) -> _Parse:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks = _blocks(raw_lines)
+    blocks, running = _blocks(raw_lines)
 
     # The page title: a title line printed twice, on one line or as a repeated line.
-    title: str | None = None
+    title: str | None = next((b.text for b in blocks if b.kind == "page-title"), None)
     counts = Counter(b.text for b in blocks if b.kind == "title")
     for b in blocks:
         if b.kind != "title":
@@ -194,27 +326,31 @@ def parse_article(text: str, doc_id: str = "article") -> Article:
             title = title or single or b.text
             b.kind = "page-title"
 
-    # Bodies (runs of paragraphs; credits do not interrupt them) and the title lines between them.
-    bodies: list[list[str]] = []
+    # Bodies (runs of paragraphs; credits do not interrupt them, a change of column width does) and the
+    # title lines between them.
+    bodies: list[list[_Block]] = []
     runs: list[list[_Block]] = [[]]
     for b in blocks:
         if b.kind == "paragraph":
-            if not bodies or runs[-1]:
+            if not bodies or runs[-1] or _new_width(bodies[-1], b):
                 bodies.append([])
                 runs.append([])
-            bodies[-1].append(b.text)
+            bodies[-1].append(b)
         elif b.kind in ("title", "page-title"):
             runs[-1].append(b)
     credits = tuple(b.text for b in blocks if b.kind == "credit")
+    widths = [max((p.width for p in body), default=0.0) for body in bodies]
+    common_width = Counter(w for w in widths if w).most_common(1)[0][0] if any(widths) else 0.0
+    set_apart = {k for k, w in enumerate(widths) if w and common_width and _ratio(w, common_width) >= WIDTH_RATIO}
 
     if not bodies:
         # No running text at all: everything that is there is one section without a headline.
         loose = [b.text for b in blocks if b.kind != "credit"]
         sections = (Section(0, None, tuple(loose), f"{doc_id}:0"),) if loose else ()
-        return Article(doc_id, title, sections, (), credits)
+        return _Parse(Article(doc_id, title, sections, (), credits), blocks, running, set())
 
     # runs[k] lies before bodies[k] (k < len(bodies)) and after bodies[k-1].
-    grams = [_bigrams("".join(body)) for body in bodies]
+    grams = [_bigrams("".join(p.text for p in body)) for body in bodies]
 
     def pick(run: list[_Block], g: set[str], nearest_first: bool) -> tuple[float, _Block | None]:
         ordered = run if nearest_first else list(reversed(run))
@@ -231,15 +367,82 @@ def parse_article(text: str, doc_id: str = "article") -> Article:
     score_before = sum(s for s, b in before if b is not None)
     chosen = after if score_after > score_before else before
 
+    if title is None:
+        title = _single_title(runs, chosen, set_apart, grams, headings_before=chosen is before)
+
     sections = []
     for i, (body, (_, head)) in enumerate(zip(bodies, chosen, strict=True)):
         headline = None
         if head is not None:
             headline = (_undoubled(head.text) or head.text) if head.kind == "page-title" else head.text
             head.kind = "headline"
-        sections.append(Section(i, headline, tuple(body), f"{doc_id}:{i}"))
-    captions = tuple(b.text for run in runs for b in run if b.kind == "title")
-    return Article(doc_id, title, tuple(sections), captions, credits)
+        sections.append(Section(i, headline, tuple(p.text for p in body), f"{doc_id}:{i}"))
+    captions = tuple(b.text for run in runs for b in run if b.kind == "title" and b.text != title)
+    lead_blocks = {id(p) for k in set_apart for p in bodies[k]}
+    return _Parse(Article(doc_id, title, tuple(sections), captions, credits), blocks, running, lead_blocks)
+
+
+def _single_title(
+    runs: list[list[_Block]],
+    chosen: list[tuple[float, _Block | None]],
+    set_apart: set[int],
+    grams: list[set[str]],
+    *,
+    headings_before: bool,
+) -> str | None:
+    """The page title printed once: the title line that opens the page (else the one that closes it), unless
+    it heads a body that is an ordinary section (set like the others, and sharing its words)."""
+    heads = {id(b): k for k, (_, b) in enumerate(chosen) if b is not None}
+    ends = [(runs[0], 0, headings_before), (runs[-1], len(chosen) - 1, not headings_before)]
+    for run, edge_body, heads_that_body in ends:
+        titles = [b for b in run if b.kind == "title"]
+        if not titles:
+            continue
+        line = titles[0] if run is runs[0] else titles[-1]
+        if id(line) not in heads:
+            return line.text
+        k = heads[id(line)]
+        top = run is runs[0]
+        lone = k in set_apart or (top and _overlap(line.text, grams[k]) < TITLE_OVERLAP)
+        if heads_that_body and k == edge_body and lone:
+            return line.text
+    return None
+
+
+def parse_article(text: str, doc_id: str = "article") -> Article:
+    """Split normalised-or-raw article text into an Article."""
+    return _parse(text, doc_id).article
+
+
+def explain_article(text: str, doc_id: str = "article") -> list[LineRole]:
+    """Every input line with the role the splitter gave it and the cue that decided it."""
+    parsed = _parse(text, doc_id)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    roles: dict[int, tuple[str, str]] = {}
+    article = parsed.article
+    for i in parsed.running:
+        roles[i] = ("title", "printed more than once, alone: a running header")
+    for b in parsed.blocks:
+        if b.kind == "paragraph":
+            role = "lead" if id(b) in parsed.lead_blocks else ("note" if _NOTE.match(b.text) else "body")
+            cue = f"paragraph ({b.cue})" + (", set at a different column width" if role == "lead" else "")
+        elif b.kind == "headline" and (_undoubled(b.text) or b.text) == article.title:
+            role, cue = "title", "the page title, and the headline of the section next to it"
+        elif b.kind == "headline":
+            role, cue = "heading", f"{b.cue}; shares most words with the body next to it"
+        elif b.kind == "credit":
+            role, cue = "credit", "a credit word or byline"
+        elif b.kind == "page-title" or b.text == article.title:
+            role, cue = "title", "printed twice" if b.kind == "page-title" else "opens or closes the page"
+        else:
+            role, cue = "caption", f"{b.cue}; heads no body"
+        for i in b.lines:
+            roles.setdefault(i, (role, cue))
+    return [
+        LineRole(i + 1, raw, *roles.get(i, ("blank", "")))
+        for i, raw in enumerate(raw_lines)
+        if raw.strip() or i + 1 < len(raw_lines)
+    ]
 
 
 def load_article(source: str | Path, doc_id: str | None = None) -> Article:

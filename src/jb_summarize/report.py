@@ -11,9 +11,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .article import Article
+    from .article import Article, LineRole
 
-__all__ = ["FORMATS", "SECTION_FORMATS", "batch_html", "render", "render_sections", "run_html", "run_markdown"]
+__all__ = [
+    "FORMATS",
+    "SECTION_FORMATS",
+    "batch_html",
+    "render",
+    "render_explanation",
+    "render_sections",
+    "run_html",
+    "run_markdown",
+]
 
 FORMATS = ("jsonl", "tsv", "markdown", "html")
 SECTION_FORMATS = ("jsonl", "tsv", "markdown")
@@ -168,3 +177,12 @@ def render_sections(article: Article, fmt: str) -> str:
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(SECTION_FORMATS)})")
     return out.getvalue()
+
+
+def render_explanation(roles: Sequence[LineRole]) -> str:
+    """One row per input line: number, role, the cue that decided it, and the line."""
+    rows = []
+    for r in roles:
+        text = r.text.rstrip()
+        rows.append(f"{r.line:>5}  {r.role:<8} {r.cue[:70]:<70} | {text}" if r.role != "blank" else f"{r.line:>5}")
+    return "\n".join(rows) + "\n"

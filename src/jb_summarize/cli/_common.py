@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
-from ..article import Article, load_article, load_seed_article
+from ..article import Article, load_article, load_seed_article, seed_text
 from ..tasks import Task, load_task
+from ..text import decode_bytes
 
 PROG = "jb-summarize"
 
@@ -44,8 +48,25 @@ def read_article(source: str | None) -> Article:
     """The seed when ``source`` is None, stdin for '-', else a file."""
     if source is None:
         return load_seed_article()
-    try:
+    with _reading(source):
         return load_article(source)
+
+
+def read_text(source: str | None) -> str:
+    """The text of the seed when ``source`` is None, of stdin for '-', else of a file (UTF-8 or GB18030)."""
+    if source is None:
+        return seed_text()
+    if source == "-":
+        return decode_bytes(sys.stdin.buffer.read(), "<stdin>")
+    with _reading(source):
+        return decode_bytes(Path(source).read_bytes(), source)
+
+
+@contextlib.contextmanager
+def _reading(source: str) -> Iterator[None]:
+    """File errors as one-line CLI errors."""
+    try:
+        yield
     except FileNotFoundError as exc:
         raise CLIError(f"{source}: no such file") from exc
     except IsADirectoryError as exc:

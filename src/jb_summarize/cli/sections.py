@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..report import SECTION_FORMATS, render_sections
-from ._common import PROG, formatter, read_article
+from ..article import explain_article
+from ..report import SECTION_FORMATS, render_explanation, render_sections
+from ._common import PROG, formatter, read_article, read_text
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.explain:
+        sys.stdout.write(render_explanation(explain_article(read_text(args.input))))
+        return 0
     sys.stdout.write(render_sections(read_article(args.input), args.format))
     return 0
 
@@ -29,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "examples:\n"
             f"  {PROG} sections                          # the bundled seed article\n"
             f"  {PROG} sections page.txt --format markdown\n"
+            f"  {PROG} sections page.txt --explain       # each line's role and the cue that decided it\n"
             f"  {PROG} sections - < page.txt | jq -r .headline"
         ),
     )
@@ -38,5 +43,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=SECTION_FORMATS,
         default="jsonl",
         help="jsonl: one object per section with id, headline, text, ... (default); tsv; markdown",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every input line with its role (body, heading, title, lead, caption, credit, note) and the cue",
     )
     p.set_defaults(func=run)
