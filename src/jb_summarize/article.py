@@ -56,7 +56,11 @@ MAX_TITLE_CHARS = 40
 # leave a clause open (！？ may stand inside a headline, not at its end; nor may ，、：).
 _SENTENCE_END = re.compile("[。；…;]|[！？!?，、：,:][”’」』）)》\"']*$")
 _CREDIT = re.compile(r"(?:^|\s)(?:供图|摄影|摄|图片|图|文|记者|本报记者|通讯员|来源|编辑|责任编辑)(?:\s|[:：/／]|$)")
-_NOTE = re.compile(r"^[（(]?(?:数据|资料|信息)?来源[:：]")
+# Notes stay in the body they close: a source line, or a line wholly in brackets (（成都商报）).
+_NOTE = re.compile(r"^[（(]?(?:数据|资料|信息)?来源[:：]|^[（(][^（()）]*[）)]$")
+# Photo captions say so.
+_CAPTION = re.compile(r"^(?:图为|图片为|图：|图:|上图|下图|左图|右图|航拍)")
+_PAIRS = ("（）", "()", "《》", "“”", "【】", "「」")
 # A line narrower than its paragraph's usual line by this share (at least 2 characters) ends it: justified
 # columns vary by a character or two where punctuation is set half-width, a last line is usually far shorter.
 SHORT_LINE_SHARE = 0.2
@@ -148,7 +152,7 @@ class LineRole:
 
 @dataclass
 class _Block:
-    kind: str  # "paragraph" | "title" | "credit" | "page-title" | "headline"
+    kind: str  # "paragraph" | "title" | "credit" | "caption" | "page-title" | "headline"
     text: str
     lines: list[int] = field(default_factory=list)  # 0-based indices of its input lines
     width: float = 0.0  # column width of a paragraph: its widest line but the last
@@ -165,8 +169,19 @@ def _short(width: float, above: list[float]) -> bool:
     return width <= usual - max(2.0, SHORT_LINE_SHARE * usual)
 
 
+def _balanced(line: str) -> bool:
+    """No bracket or quote closed before it opens (a line that does is the tail of a paragraph)."""
+    for opening, closing in _PAIRS:
+        depth = 0
+        for char in line:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return False
+    return True
+
+
 def _is_title_like(line: str) -> bool:
-    return 0 < len(line) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(line)
+    return 0 < len(line) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(line) and _balanced(line)
 
 
 def _indented(raw: str) -> bool:
@@ -208,7 +223,7 @@ def _running_headers(cleaned: Sequence[str]) -> set[str]:
     occurrences: dict[str, list[int]] = {}
     for i, line in enumerate(cleaned):
         alone = (i == 0 or not cleaned[i - 1]) and (i + 1 == len(cleaned) or not cleaned[i + 1])
-        if alone and _is_title_like(line):
+        if alone and _is_title_like(line) and not _NOTE.match(line) and not _CREDIT.search(line):
             occurrences.setdefault(line, []).append(i)
 
     def interrupts(i: int) -> bool:
@@ -257,7 +272,7 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
         if alone and current and after_blank and not _NOTE.match(line):
             flush("a blank line and a heading follow")
         if alone and not current and not _NOTE.match(line):
-            kind = "credit" if credit else "title"
+            kind = "credit" if credit else ("caption" if _CAPTION.match(line) else "title")
             blocks.append(_Block(kind, heading, [i], cue=f"short, no sentence, {alone}"))
             continue
         current.append(i)
@@ -370,6 +385,8 @@ def _parse(text: str, doc_id: str) -> _Parse:
     if title is None:
         title = _single_title(runs, chosen, set_apart, grams, headings_before=chosen is before)
 
+    if title is None and len(bodies) == 1 and chosen[0][1] is not None:
+        title = chosen[0][1].text  # a page of one section: its headline is the page's title
     sections = []
     for i, (body, (_, head)) in enumerate(zip(bodies, chosen, strict=True)):
         headline = None
@@ -377,7 +394,7 @@ def _parse(text: str, doc_id: str) -> _Parse:
             headline = (_undoubled(head.text) or head.text) if head.kind == "page-title" else head.text
             head.kind = "headline"
         sections.append(Section(i, headline, tuple(p.text for p in body), f"{doc_id}:{i}"))
-    captions = tuple(b.text for run in runs for b in run if b.kind == "title" and b.text != title)
+    captions = tuple(b.text for b in blocks if b.kind == "caption" or (b.kind == "title" and b.text != title))
     lead_blocks = {id(p) for k in set_apart for p in bodies[k]}
     return _Parse(Article(doc_id, title, tuple(sections), captions, credits), blocks, running, lead_blocks)
 
@@ -434,6 +451,8 @@ def explain_article(text: str, doc_id: str = "article") -> list[LineRole]:
             role, cue = "credit", "a credit word or byline"
         elif b.kind == "page-title" or b.text == article.title:
             role, cue = "title", "printed twice" if b.kind == "page-title" else "opens or closes the page"
+        elif b.kind == "caption":
+            role, cue = "caption", f"{b.cue}; starts with a caption word"
         else:
             role, cue = "caption", f"{b.cue}; heads no body"
         for i in b.lines:
