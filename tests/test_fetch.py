@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import hashlib
 import zipfile
 from pathlib import Path
@@ -160,3 +161,70 @@ def test_not_enough_free_space_is_refused_before_downloading(part_index, monkeyp
 def test_unknown_model_name() -> None:
     with pytest.raises(ModelFetchError, match="unknown model"):
         fetch_model("no-such-model")
+
+
+def _damage(path: Path, *, keep_mtime: bool = False) -> None:
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    if keep_mtime:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_damaged_model_is_caught_at_load_with_what_to_do(part_index) -> None:
+    from jb_summarize.models.fetch import ModelFileError, check_model_file, model_state
+
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    path = fetch_model(spec, progress=False)
+    _damage(path)
+    assert model_state(spec) == "corrupt" and not is_present(spec)
+    with pytest.raises(ModelFileError, match=r"does not match its sha256 .*models fetch fake-model --force"):
+        check_model_file(spec)
+    assert fetch_model(spec, progress=False, force=True).read_bytes() == b"".join(PARTS)
+    assert model_state(spec) == "ok"
+
+
+def test_verification_is_remembered_until_the_file_changes(part_index, monkeypatch) -> None:
+    from jb_summarize.models.fetch import model_state
+
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    path = fetch_model(spec, progress=False)
+    hashed: list[Path] = []
+    real = fetch_module.file_sha256
+    monkeypatch.setattr(fetch_module, "file_sha256", lambda p: hashed.append(p) or real(p))
+    assert model_state(spec) == "ok" and hashed == []  # size, mtime and inode unchanged: no re-hash
+    _damage(path, keep_mtime=True)  # same size and mtime: only a re-hash on demand can tell
+    assert model_state(spec) == "ok"
+    assert model_state(spec, recheck=True) == "corrupt" and len(hashed) == 1
+    _damage(path)  # a new mtime: hashed again at the next check
+    assert model_state(spec) == "corrupt" and len(hashed) == 2
+
+
+def test_a_truncated_model_is_reported_as_incomplete(part_index) -> None:
+    from jb_summarize.models.fetch import ModelFileError, check_model_file
+
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    path = fetch_model(spec, progress=False)
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(ModelFileError, match=r"incomplete \(1,000 of"):
+        check_model_file(spec)
+
+
+def test_models_verify_rehashes_and_exits_1_on_a_damaged_file(part_index, monkeypatch, capsys) -> None:
+    from jb_summarize.cli import main
+    from jb_summarize.models.registry import REGISTRY
+
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    monkeypatch.setitem(REGISTRY, spec.name, spec)
+    path = fetch_model(spec, progress=False)
+    assert main(["models", "verify", spec.name]) == 0
+    assert "ok (sha256" in capsys.readouterr().out
+    _damage(path, keep_mtime=True)
+    assert main(["models", "verify", spec.name]) == 1
+    assert "CORRUPT" in capsys.readouterr().out

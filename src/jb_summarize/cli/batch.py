@@ -17,6 +17,11 @@ from ._common import PROG, CLIError, add_batch_size_argument, formatter, progres
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
 
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or "no message"
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
 def _report(bad: BadRecord) -> None:
     print(f"{PROG}: skipped {bad}", file=sys.stderr)
 
@@ -62,9 +67,25 @@ def run(args: argparse.Namespace) -> int:
 
     progress = progress_enabled(args.quiet)
     task_run = functools.partial(task.run, batch_size=args.batch_size)
+
+    def model_error(row: dict[str, Any], exc: Exception) -> None:
+        item = BadRecord(row["source"], row["line"] if row["line"] >= 0 else None, f"model error: {_one_line(exc)}")
+        _report(item)
+        if args.on_error == "stop":
+            raise CLIError(f"stopped at a record the model failed on ({item}); --on-error skip goes on")
+        bad.append(item)
+
     try:
         with RecordWriter(records_path, resume=args.resume, overwrite=args.overwrite) as writer:
-            run_task(dataset, task_run, writer, make_record, chunk_size=args.chunk_size, progress=progress)
+            run_task(
+                dataset,
+                task_run,
+                writer,
+                make_record,
+                chunk_size=args.chunk_size,
+                progress=progress,
+                on_error=model_error,
+            )
             records = writer.records() if records_path is not None else []
     except FileExistsError as exc:
         raise CLIError(str(exc)) from exc

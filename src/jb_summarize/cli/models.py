@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..models import REGISTRY, fetch_model, is_present, model_home, models_markdown
+from ..models import REGISTRY, fetch_model, model_home, model_path, model_state, models_markdown
 from ._common import PROG, CLIError, formatter, progress_enabled
 
 
@@ -14,7 +14,7 @@ def _present(name: str) -> str:
     if spec.family == "builtin":
         return "built in"
     if spec.file:
-        return "yes" if is_present(spec) else "no"
+        return {"ok": "yes", "missing": "no"}.get(model_state(spec), model_state(spec))
     return "hub cache"
 
 
@@ -57,6 +57,25 @@ def fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def verify(args: argparse.Namespace) -> int:
+    names = [args.name.lower()] if args.name else [n for n, spec in REGISTRY.items() if spec.file]
+    bad = 0
+    for name in names:
+        spec = REGISTRY.get(name)
+        if spec is None or not spec.file:
+            raise CLIError(f"{name!r} is not a fetched model; see `{PROG} models list`")
+        state = model_state(spec, recheck=True)
+        words = {
+            "ok": f"ok (sha256 {spec.sha256})",
+            "missing": "not fetched",
+            "incomplete": f"INCOMPLETE: run `{PROG} models fetch {name} --force`",
+            "corrupt": f"CORRUPT (sha256 differs from {spec.sha256}): run `{PROG} models fetch {name} --force`",
+        }
+        print(f"{name}: {words[state]}  {model_path(spec)}")
+        bad += state in ("incomplete", "corrupt")
+    return 1 if bad else 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "models",
@@ -67,6 +86,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "examples:\n"
             f"  {PROG} models list\n"
             f"  {PROG} models fetch qwen2.5-coder-0.5b-instruct-q4_k_m\n"
+            f"  {PROG} models verify                     # re-hash what is fetched\n"
             f"  {PROG} models list --markdown > table.md"
         ),
     )
@@ -89,3 +109,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     fetching.add_argument("--force", action="store_true", help="fetch again even when present and verified")
     fetching.add_argument("--quiet", action="store_true", help="no progress bar")
     fetching.set_defaults(func=fetch)
+    verifying = actions.add_parser(
+        "verify",
+        formatter_class=formatter,
+        help="re-hash fetched GGUF files against their pinned sha256",
+        description=(
+            "Hash every fetched GGUF model (or NAME) again and compare it with the sha256 the registry pins.\n"
+            "Runs check this too, but remember the result keyed by the file's size, mtime and inode; verify\n"
+            "always reads the whole file. Exit code 0: all fetched files match; 1: one is incomplete or corrupt."
+        ),
+    )
+    verifying.add_argument("name", nargs="?", help="one registry name (default: every GGUF model)")
+    verifying.set_defaults(func=verify)

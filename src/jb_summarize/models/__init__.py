@@ -3,7 +3,7 @@ contract (``base.py``). What the CLI and the tasks use is exported here; the res
 
 from .base import GREEDY, Decoding, TextGenerator
 from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
-from .fetch import fetch_model, is_present
+from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
 from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator
 from .hub import ModelNotAvailableError, resolve_model_dir
 from .loading import load_generator, provenance, split_generator_options
@@ -18,12 +18,14 @@ __all__ = [
     "ChatGenerator",
     "Decoding",
     "HFGenerator",
+    "ModelFileError",
     "ModelNotAvailableError",
     "ModelSpec",
     "ProbeResult",
     "Seq2SeqGenerator",
     "TextGenerator",
     "build_check_model",
+    "check_model_file",
     "choose_weight_layout",
     "cpu_info",
     "fetch_model",
@@ -32,6 +34,7 @@ __all__ = [
     "load_generator",
     "model_home",
     "model_path",
+    "model_state",
     "models_markdown",
     "probe_gguf",
     "provenance",

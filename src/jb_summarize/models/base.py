@@ -55,6 +55,7 @@ class TextGenerator(ABC):
     source: str = ""  # the model's name or path, for messages and provenance
     max_input_tokens: int = 512  # the longest input (prompt) the model takes
     default_batch_size: int = 8  # inputs decoded at once when the caller does not say
+    max_output_tokens: int | None = None  # the most tokens one output can have (decoder positions), if bounded
     unsupported: tuple[str, ...] = ()  # Decoding fields this backend cannot honour
 
     @abstractmethod

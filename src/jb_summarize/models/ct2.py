@@ -42,6 +42,12 @@ def converted_model_dir(model_dir: Path, compute_type: str) -> Path:
     return target
 
 
+def _max_positions(model_dir: Path) -> int | None:
+    from transformers import AutoConfig
+
+    return getattr(AutoConfig.from_pretrained(model_dir), "max_position_embeddings", None)
+
+
 def _forced_eos(model_dir: Path) -> bool:
     from transformers import GenerationConfig
 
@@ -94,6 +100,7 @@ class CT2Seq2SeqGenerator(TextGenerator):
             intra_threads=intra_threads,
         )
         self.max_input_tokens = input_limit(self.tokenizer, max_input_tokens)
+        self.max_output_tokens = _max_positions(model_dir)
         self.max_batch_tokens = max_batch_tokens
         self.default_batch_size = batch_size or self.default_batch_size
         # As on transformers: with a forced end-of-sequence token, the budget's last step is that token.

@@ -26,7 +26,16 @@ from .hub import ModelNotAvailableError, hub_endpoint, hub_offline, hub_timeout,
 from .registry import ModelSpec, get_spec
 from .store import model_path
 
-__all__ = ["ModelFetchError", "fetch_model", "is_present", "verified_marker"]
+__all__ = [
+    "ModelFetchError",
+    "ModelFileError",
+    "check_model_file",
+    "fetch_model",
+    "file_sha256",
+    "is_present",
+    "model_state",
+    "verified_marker",
+]
 
 CHUNK = 1 << 20
 
@@ -35,19 +44,74 @@ class ModelFetchError(ModelNotAvailableError):
     """Fetching failed; nothing was left behind under the model's name."""
 
 
+class ModelFileError(ModelNotAvailableError):
+    """The model file in the cache is incomplete or does not match its sha256."""
+
+
 def verified_marker(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
-def is_present(spec: ModelSpec) -> bool:
-    """True when the file is in the cache with the right size and was verified against its sha256."""
+def _stat_key(path: Path) -> str:
+    """What changes when the file's bytes are changed, truncated or replaced: size, mtime, inode."""
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK * 8):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _remember(path: Path, digest: str) -> None:
+    verified_marker(path).write_text(f"{digest} {_stat_key(path)}\n")
+
+
+def model_state(spec: ModelSpec, *, recheck: bool = False) -> str:
+    """ "missing", "incomplete" (wrong size), "corrupt" (its sha256 differs) or "ok".
+
+    The file's sha256 is computed once and remembered beside it (``NAME.sha256``) with its size, mtime and
+    inode; when any of those change, or with ``recheck``, it is computed again.
+    """
     path = model_path(spec)
     if path is None or not path.is_file():
-        return False
+        return "missing"
     if spec.size_bytes is not None and path.stat().st_size != spec.size_bytes:
-        return False
+        return "incomplete"
+    if not spec.sha256:
+        return "ok"
     marker = verified_marker(path)
-    return marker.is_file() and marker.read_text().strip() == spec.sha256
+    remembered = marker.read_text().split() if marker.is_file() else []
+    if not recheck and remembered == [spec.sha256, *_stat_key(path).split()]:
+        return "ok"
+    if file_sha256(path) != spec.sha256:
+        marker.unlink(missing_ok=True)
+        return "corrupt"
+    _remember(path, spec.sha256)
+    return "ok"
+
+
+def is_present(spec: ModelSpec) -> bool:
+    """True when the file is in the cache, complete, and its bytes match the pinned sha256."""
+    return model_state(spec) == "ok"
+
+
+def check_model_file(spec: ModelSpec, state: str | None = None) -> None:
+    """Raise ``ModelFileError`` (one line, with what to do) for an incomplete or corrupt cached file."""
+    state = state or model_state(spec)
+    path = model_path(spec)
+    fix = f"run `jb-summarize models fetch {spec.name} --force` to replace it"
+    if state == "incomplete":
+        size = path.stat().st_size if path else 0
+        expected = spec.size_bytes or 0
+        raise ModelFileError(f"model {spec.name!r}: {path} is incomplete ({size:,} of {expected:,} bytes); {fix}")
+    if state == "corrupt":
+        raise ModelFileError(
+            f"model {spec.name!r}: {path} does not match its sha256 {spec.sha256} (changed or damaged); {fix}"
+        )
 
 
 def _spec(name_or_spec: str | ModelSpec) -> ModelSpec:
@@ -142,7 +206,7 @@ def _install(spec: ModelSpec, partial: Path, final: Path, digest: str, size: int
         raise ModelFetchError(f"{spec.name}: sha256 mismatch: expected {spec.sha256}, got {digest}")
     partial.chmod(0o644)  # mkstemp makes it private; a model file is not a secret
     os.replace(partial, final)
-    verified_marker(final).write_text(digest + "\n")
+    _remember(final, digest)
     return final
 
 

@@ -66,6 +66,8 @@ class HFGenerator(TextGenerator):
         fallback = getattr(model.config, "max_position_embeddings", None) or 512
         self.max_input_tokens = input_limit(tokenizer, max_input_tokens, fallback)
         self.default_batch_size = batch_size or self.default_batch_size
+        if getattr(model.config, "is_encoder_decoder", False):  # the decoder's positions bound an output
+            self.max_output_tokens = getattr(model.config, "max_position_embeddings", None)
         self._torch = torch
 
     def count_tokens(self, text: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .base import TextGenerator
 from .ct2 import CT2Seq2SeqGenerator
-from .fetch import fetch_model, is_present
+from .fetch import check_model_file, fetch_model, model_state
 from .hf import ChatGenerator, Seq2SeqGenerator
 from .hub import ModelNotAvailableError, resolve_model_dir
 from .llamacpp import LlamaCppGenerator
@@ -134,7 +134,9 @@ def _load_gguf(
 ) -> TextGenerator:
     path = model_path(spec)
     assert path is not None
-    if not is_present(spec):
+    state = model_state(spec)
+    check_model_file(spec, state)
+    if state == "missing":
         if offline_requested(offline):
             raise ModelNotAvailableError(
                 f"model {spec.name!r}: {spec.file} is not in {path.parent} and offline mode is on; "

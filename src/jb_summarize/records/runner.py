@@ -9,6 +9,25 @@ from .writer import Record, RecordWriter
 
 __all__ = ["BatchCallable", "run_task"]
 
+OnError = Callable[[dict[str, Any], Exception], None]
+
+
+def _outputs(task: Callable[[list[str]], Any], rows: list[dict[str, Any]], on_error: OnError | None):
+    """(row, output, (info, position)) for each row the task could do. A model error in a chunk is put down
+    to its records one at a time: a record that fails alone goes to ``on_error`` (which may raise to stop)."""
+    try:
+        result = task([row["text"] for row in rows])
+        return [
+            (row, output, (result.info, i)) for i, (row, output) in enumerate(zip(rows, result.outputs, strict=True))
+        ]
+    except Exception as exc:
+        if on_error is None:
+            raise
+        if len(rows) == 1:
+            on_error(rows[0], exc)
+            return []
+    return [done for row in rows for done in _outputs(task, [row], on_error)]
+
 
 def run_task(
     dataset,
@@ -18,8 +37,12 @@ def run_task(
     *,
     chunk_size: int = 32,
     progress: bool = False,
+    on_error: OnError | None = None,
 ) -> int:
-    """Run ``task.run`` over the dataset in chunks, writing each finished record; returns how many were written."""
+    """Run ``task.run`` over the dataset in chunks, writing each finished record; returns how many were written.
+
+    ``on_error(row, exception)``: a record the model fails on (without it, the error ends the run).
+    """
     todo = dataset.filter(lambda row: row["id"] not in writer.done) if writer.done else dataset
     bar = None
     if progress:
@@ -29,10 +52,9 @@ def run_task(
     written = 0
     try:
         for batch in todo.iter(batch_size=chunk_size):
-            result = task(batch["text"])
             rows = [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
-            for i, (row, output) in enumerate(zip(rows, result.outputs, strict=True)):
-                writer.write(make_record(row, output, (result.info, i)))
+            for row, output, where in _outputs(task, rows, on_error):
+                writer.write(make_record(row, output, where))
                 written += 1
             if bar is not None:
                 bar.update(len(rows))

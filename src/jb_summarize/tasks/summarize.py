@@ -199,7 +199,8 @@ class ModelSummarizer(ModelTask, Summarizer):
         super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
         self.max_chars = max_chars
         defaults = spec.decoding if spec else {}
-        self.max_new_tokens = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
+        wanted = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
+        self.max_new_tokens = min(wanted, generator.max_output_tokens or wanted)
 
     def _input_budget(self) -> int:
         # room for the prompt's own tokens on chat models

@@ -124,7 +124,8 @@ class Translator(ModelTask):
         return self.generator.count_tokens(text) <= room
 
     def _max_new_tokens(self, unit: str) -> int:
-        return min(1024, int(self.generator.count_tokens(unit) * (2.5 if self._is_chat else 2.0)) + 16)
+        wanted = int(self.generator.count_tokens(unit) * (2.5 if self._is_chat else 2.0)) + 16
+        return min(1024, self.generator.max_output_tokens or 1024, wanted)
 
     def _problem(self, source: str, output: str) -> str | None:
         """Why an output needs another try, or None."""
