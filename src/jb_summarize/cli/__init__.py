@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_command.add_parser(sub)
     batch_commands.add_parsers(sub)
@@ -46,22 +47,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_ERROR = 2  # bad input, options or environment: a one-line message
+EXIT_CRASH = 3  # an unexpected error: a one-line message, the traceback with --debug
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the exit code (0 done, 1 done with skipped records, 2 error, 3 unexpected error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
-        return 2
+        return EXIT_ERROR
+    debug = args.debug or bool(os.environ.get("JB_SUMMARIZE_DEBUG"))
     try:
         return args.func(args)
     except (CLIError, InputError, ModelNotAvailableError, OutputLockedError, ValueError) as exc:
-        if os.environ.get("JB_SUMMARIZE_DEBUG"):
+        if debug:
             raise
         print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_ERROR
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a path that cannot be read or written: the user's to fix
+        if debug:
+            raise
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        message = " ".join(str(exc).split())[:300]
+        print(
+            f"{PROG}: unexpected error: {type(exc).__name__}: {message} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_CRASH

@@ -30,6 +30,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
 def add_batch_size_argument(parser: argparse.ArgumentParser) -> None:
     """``--batch-size N``: inputs the model decodes at once (None: the backend's default)."""
     parser.add_argument(

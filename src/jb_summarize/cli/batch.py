@@ -12,7 +12,7 @@ from typing import Any
 from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task
 from ..report import FORMATS, render
 from ..tasks import TASKS
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled, task_from_args
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, positive_int, progress_enabled, task_from_args
 
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
@@ -75,32 +75,43 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError(f"stopped at a record the model failed on ({item}); --on-error skip goes on")
         bad.append(item)
 
+    records: list[dict[str, Any]] = []
+    opened, failure = False, None
     try:
         with RecordWriter(records_path, resume=args.resume, overwrite=args.overwrite) as writer:
-            run_task(
-                dataset,
-                task_run,
-                writer,
-                make_record,
-                chunk_size=args.chunk_size,
-                progress=progress,
-                on_error=model_error,
-            )
-            records = writer.records() if records_path is not None else []
+            opened = True
+            try:
+                run_task(
+                    dataset,
+                    task_run,
+                    writer,
+                    make_record,
+                    chunk_size=args.chunk_size,
+                    progress=progress,
+                    on_error=model_error,
+                )
+            finally:
+                records = writer.records() if records_path is not None else []
     except FileExistsError as exc:
         raise CLIError(str(exc)) from exc
-    if records_path is not None:
-        if fmt != "jsonl":  # otherwise the records file is the output
-            Path(args.output).write_text(render(records, fmt, key=key, title=f"jb-summarize {key}"), encoding="utf-8")
-        meta = {
-            "task": args.command,
-            "model": task.name,
-            "inputs": args.inputs,
-            "shard": args.shard,
-            "records": len(records),
-            "skipped": [str(b) for b in bad],
-        }
-        Path(f"{records_path}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+    except BaseException as exc:
+        failure = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        if records_path is not None and opened:  # what was done, also when the run did not finish
+            meta = {
+                "task": args.command,
+                "model": task.name,
+                "inputs": args.inputs,
+                "shard": args.shard,
+                "records": len(records),
+                "skipped": [str(b) for b in bad],
+                "finished": failure is None,
+                "error": failure,
+            }
+            Path(f"{records_path}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+    if records_path is not None and fmt != "jsonl":  # otherwise the records file is the output
+        Path(args.output).write_text(render(records, fmt, key=key, title=f"jb-summarize {key}"), encoding="utf-8")
     if bad:
         print(f"{PROG}: {len(bad)} input record(s) skipped", file=sys.stderr)
         return EXIT_SKIPPED
@@ -145,11 +156,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")
         p.add_argument("--shard", metavar="I/N", help="process shard I of N (0-based), for several machines")
         add_batch_size_argument(p)
-        p.add_argument("--chunk-size", type=int, default=32, help="records per write-out step (default 32)")
+        p.add_argument("--chunk-size", type=positive_int, default=32, help="records per write-out step (default 32)")
         p.add_argument("--offline", action="store_true", help="never download a model")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
         if command == "summarize":
-            p.add_argument("--max-chars", type=int, default=30, help="summary budget in characters (default 30)")
+            p.add_argument(
+                "--max-chars", type=positive_int, default=30, help="summary budget in characters (default 30)"
+            )
         else:
             p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
             p.add_argument("--no-glossary", action="store_true", help="do not give the model a glossary")

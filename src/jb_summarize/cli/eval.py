@@ -11,7 +11,7 @@ from ..evaluation import BENCHMARKS, evaluate, load_benchmark
 from ..metrics import score
 from ..tasks import TASKS
 from ..text import decode_bytes
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, progress_enabled, task_from_args
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, positive_int, progress_enabled, task_from_args
 
 
 def read_lines(source: str) -> list[str]:
@@ -138,7 +138,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--ref", required=True, action="append", metavar="FILE", help="references (repeat for more)")
     s.add_argument("--lang", required=True, choices=["en", "zh"], help="language of the outputs")
     s.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens for zh (default char)")
-    s.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")
+    s.add_argument(
+        "--bootstrap", type=positive_int, default=1000, metavar="N", help="bootstrap resamples (default 1000)"
+    )
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--no-per-item", action="store_true", help="leave per-item scores out of the JSON")
     s.set_defaults(func=score_files)
@@ -171,11 +173,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--ref-field", default="summary", help="reference column (default summary)")
     r.add_argument("--id-field", default="id", help="id column, if any (default id)")
     r.add_argument("--split", default="test", help="split of a hub dataset (default test)")
-    r.add_argument("--limit", type=int, help="a fixed-seed sample of N items (original order kept)")
+    r.add_argument("--limit", type=positive_int, help="a fixed-seed sample of N items (original order kept)")
     add_batch_size_argument(r)
-    r.add_argument("--max-chars", type=int, default=30, help="summary budget in characters (default 30)")
+    r.add_argument("--max-chars", type=positive_int, default=30, help="summary budget in characters (default 30)")
     r.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens (default char)")
-    r.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")
+    r.add_argument(
+        "--bootstrap", type=positive_int, default=1000, metavar="N", help="bootstrap resamples (default 1000)"
+    )
     r.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names for translation")
     r.add_argument("--no-glossary", action="store_true", help="translate without the bundled glossary")
     r.add_argument("--offline", action="store_true", help="never download a model")

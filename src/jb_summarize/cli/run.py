@@ -15,7 +15,7 @@ from ..records import RecordWriter
 from ..report import run_html, run_markdown
 from ..results import peak_rss_mb
 from ..tasks import DEFAULT_TRANSLATOR, Summarizer, Translator, load_tasks
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, read_article
+from ._common import PROG, CLIError, add_batch_size_argument, formatter, positive_int, read_article
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
 
@@ -143,7 +143,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--translator", help="translator instead of --model")
     p.add_argument("--no-translate", action="store_true", help="Chinese summaries and scores only")
     p.add_argument("--no-bodies", action="store_true", help="translate headlines and summaries, not the bodies")
-    p.add_argument("--max-chars", type=int, default=30, help="summary length budget in characters (default 30)")
+    p.add_argument(
+        "--max-chars", type=positive_int, default=30, help="summary length budget in characters (default 30)"
+    )
     p.add_argument(
         "--unit",
         choices=["sentence", "paragraph"],
