@@ -52,10 +52,10 @@ def test_bad_records_are_reported_with_line_numbers(tmp_path) -> None:
         "in.jsonl:3: bad JSON",
         "in.jsonl:4: no field 'text'",
         "in.jsonl:5: not UTF-8",
-        "in.jsonl:6: duplicate id '1'",
+        "in.jsonl:6: duplicate id 1",
     ):
         assert expected in err
-    assert [json.loads(line)["id"] for line in proc.stdout.decode().splitlines()] == ["1"]
+    assert [json.loads(line)["id"] for line in proc.stdout.decode().splitlines()] == [1]  # ids keep their JSON type
     stop = run_cli("summarize", str(path), "--model", "lead", "-q", "--on-error", "stop")
     assert stop.returncode == 2 and not stop.stdout and "Traceback" not in stop.stderr.decode()
 

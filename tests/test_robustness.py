@@ -115,3 +115,58 @@ def test_unwritable_outputs_are_one_line_errors(records_file, tmp_path, capsys) 
     assert main(["run", "--summarizer", "extractive", "--no-translate", "--output-dir", str(a_file), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("jb-summarize: error:") and err.count("\n") == 1
+
+
+def _ids_out(path) -> list:
+    return [json.loads(line)["id"] for line in path.read_text().splitlines()]
+
+
+def test_ids_keep_their_json_type_and_are_never_invented(tmp_path, capsys) -> None:
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": 2, "text": "一"}, {"id": "2", "text": "二"}, {"text": "三"}, {"id": None, "text": "四"}]
+    rows += [{"id": None, "text": "五"}, {"id": 1.5, "text": "六"}, {"id": 3, "text": "七"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet"]) == 1
+    assert _ids_out(out) == [2, "2", 3]
+    err = capsys.readouterr().err
+    assert f"{path}:3: no 'id' (other records have one)" in err
+    assert f"{path}:4: the id is null" in err and f"{path}:5: the id is null" in err
+    assert f"{path}:6: the id must be a string or a whole number, not float" in err
+    # a resumed run knows 2 and "2" apart
+    assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet", "--resume"]) == 1
+    assert _ids_out(out) == [2, "2", 3]
+
+
+def test_records_without_ids_are_numbered_by_line(tmp_path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "一"}\n\n{"text": "二"}\n')
+    out = tmp_path / "out.jsonl"
+    assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet"]) == 0
+    assert _ids_out(out) == [1, 3]
+
+
+@pytest.mark.parametrize("name", ["nope", "folder with spaces", "org/not-here"])
+def test_a_missing_path_is_no_such_file_at_once(name, tmp_path, monkeypatch, capsys) -> None:
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    start = time.perf_counter()
+    assert main(["summarize", name, "--model", "lead", "--quiet"]) == 2
+    assert time.perf_counter() - start < 5
+    err = capsys.readouterr().err
+    assert f"{name}: no such file or folder" in err and err.count("\n") == 1
+
+
+def test_a_fifo_is_not_read_as_a_dataset(tmp_path, capsys) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert main(["summarize", str(fifo), "--model", "lead", "--quiet"]) == 2
+    assert "not a regular file or folder" in capsys.readouterr().err
+
+
+def test_hub_datasets_only_when_named_and_fail_fast_offline(capsys) -> None:
+    assert main(["summarize", "hf:someone/news", "--model", "lead", "--quiet"]) == 2  # HF_HUB_OFFLINE in tests
+    assert "hf:someone/news: hub datasets are off" in capsys.readouterr().err

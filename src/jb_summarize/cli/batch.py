@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     key = TASKS[args.command].output_field
     good: list[dict[str, Any]] = []
     bad: list[BadRecord] = []
-    seen: set[str] = set()
+    seen: set[Any] = set()
     for item in read_records(args.inputs, text_field=args.text_field, id_field=args.id_field, split=args.split):
         if isinstance(item, dict) and item["id"] in seen:
             item = BadRecord(item["source"], item["line"], f"duplicate id {item['id']!r}")
@@ -128,7 +128,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             description=(
                 f"{what.capitalize()} for every input record, written record by record.\n\n"
                 "Inputs: text files (one record each), folders of .txt files, - (stdin), JSONL/CSV/TSV/Parquet\n"
-                "files (--text-field, --id-field), a saved datasets folder or a hub dataset name (--split).\n"
+                "files (--text-field, --id-field), a saved datasets folder, or hf:NAME for a hub dataset (--split).\n"
                 "Output: JSONL with id, output, model and a flag per record (default, to stdout or --output);\n"
                 "--format tsv|markdown|html renders a report once the records are done.\n\n"
                 "Nothing is lost: each record is appended and flushed as soon as it is finished; --resume\n"

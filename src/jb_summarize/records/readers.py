@@ -22,6 +22,7 @@ from .writer import Record
 __all__ = ["BadRecord", "Record", "parse_shard", "read_records", "records_dataset"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+HUB_PREFIX = "hf:"
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,37 @@ class BadRecord:
 
 
 def _record(source: str, line: int | None, rid: Any, text: Any) -> Record | BadRecord:
+    """A record, or why it cannot be one. Ids keep their JSON type (2 and "2" are different records)."""
+    if isinstance(rid, BadRecord):
+        return rid
+    if rid is None:
+        return BadRecord(source, line, "the id is null")
+    if isinstance(rid, bool) or not isinstance(rid, (int, str)):
+        return BadRecord(source, line, f"the id must be a string or a whole number, not {type(rid).__name__}")
     if text is None:
         return BadRecord(source, line, "missing text field")
     if not isinstance(text, str):
         return BadRecord(source, line, f"text is a {type(text).__name__}, not a string")
     if not text.strip():
         return BadRecord(source, line, "empty text")
-    return {"id": str(rid), "text": text, "source": source, "line": line}
+    return {"id": rid, "text": text, "source": source, "line": line}
+
+
+def _ids(rows: list[tuple[int, Any]], source: str, id_field: str | None) -> list[Any]:
+    """The id of each (line, row): its ``id_field`` where the source has one (a record without it is then an
+    error, never given an id that could collide), else the line number."""
+    has_ids = bool(id_field) and any(isinstance(row, dict) and row.get(id_field) not in (None, "") for _, row in rows)
+    if not has_ids:
+        return [number for number, _ in rows]
+    ids = []
+    for number, row in rows:
+        value = row.get(id_field, "") if isinstance(row, dict) else ""
+        ids.append(BadRecord(source, number, f"no {id_field!r} (other records have one)") if value == "" else value)
+    return ids
 
 
 def _jsonl(path: Path, text_field: str, id_field: str | None) -> Iterator[Record | BadRecord]:
+    parsed: list[tuple[int, Any]] = []
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -55,18 +77,18 @@ def _jsonl(path: Path, text_field: str, id_field: str | None) -> Iterator[Record
             try:
                 row = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
-                yield BadRecord(str(path), number, "not UTF-8")
-                continue
+                row = BadRecord(str(path), number, "not UTF-8")
             except json.JSONDecodeError as exc:
-                yield BadRecord(str(path), number, f"bad JSON ({exc.msg})")
-                continue
-            if not isinstance(row, dict):
-                yield BadRecord(str(path), number, "not a JSON object")
-                continue
-            if text_field not in row:
-                yield BadRecord(str(path), number, f"no field {text_field!r}")
-                continue
-            rid = row.get(id_field, number) if id_field else number
+                row = BadRecord(str(path), number, f"bad JSON ({exc.msg})")
+            parsed.append((number, row))
+    for (number, row), rid in zip(parsed, _ids(parsed, str(path), id_field), strict=True):
+        if isinstance(row, BadRecord):
+            yield row
+        elif not isinstance(row, dict):
+            yield BadRecord(str(path), number, "not a JSON object")
+        elif text_field not in row:
+            yield BadRecord(str(path), number, f"no field {text_field!r}")
+        else:
             yield _record(str(path), number, rid, row[text_field])
 
 
@@ -75,28 +97,27 @@ def _table(path: Path, text_field: str, id_field: str | None) -> Iterator[Record
     reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
     if text_field not in (reader.fieldnames or []):
         raise InputError(f"{path}: no column {text_field!r} (columns: {', '.join(reader.fieldnames or [])})")
-    for row in reader:
-        number = reader.line_num
-        rid = row.get(id_field) or number if id_field else number
+    rows = [(reader.line_num, row) for row in reader]
+    for (number, row), rid in zip(rows, _ids(rows, str(path), id_field), strict=True):
         yield _record(str(path), number, rid, row.get(text_field))
 
 
 def _rows(
     rows: Iterator[dict[str, Any]], name: str, text_field: str, id_field: str | None
 ) -> Iterator[Record | BadRecord]:
-    for number, row in enumerate(rows, start=1):
-        rid = row.get(id_field, number) if id_field else number
-        yield _record(name, number, rid if rid is not None else number, row.get(text_field))
+    numbered = list(enumerate(rows, start=1))
+    for (number, row), rid in zip(numbered, _ids(numbered, name, id_field), strict=True):
+        yield _record(name, number, rid, row.get(text_field))
 
 
-def _dataset_rows(path_or_name: str, split: str | None) -> Iterator[dict[str, Any]]:
+def _dataset_rows(path_or_name: str, split: str | None, hub: bool = False) -> Iterator[dict[str, Any]]:
     import datasets
 
-    path = Path(path_or_name)
-    if path.is_dir():
-        loaded = datasets.load_from_disk(str(path))
-    else:
+    if hub:
+        _check_hub(path_or_name)
         loaded = datasets.load_dataset(path_or_name, split=split or "train")
+    else:
+        loaded = datasets.load_from_disk(str(path_or_name))
     if isinstance(loaded, datasets.DatasetDict):
         if split is None and len(loaded) == 1:
             split = next(iter(loaded))
@@ -104,6 +125,17 @@ def _dataset_rows(path_or_name: str, split: str | None) -> Iterator[dict[str, An
             raise InputError(f"{path_or_name}: choose a split with --split ({', '.join(loaded)})")
         loaded = loaded[split]
     return iter(loaded)
+
+
+def _check_hub(name: str) -> None:
+    """Fail at once, in one line, when the hub is off or out of reach (as model loading does)."""
+    from ..models.hub import hub_endpoint, hub_offline, hub_timeout, probe_endpoint
+
+    if hub_offline():
+        raise InputError(f"{HUB_PREFIX}{name}: hub datasets are off (HF_HUB_OFFLINE is set)")
+    reason = probe_endpoint(hub_endpoint(), hub_timeout())
+    if reason is not None:
+        raise InputError(f"{HUB_PREFIX}{name}: the Hugging Face hub cannot be reached ({reason})")
 
 
 def _is_saved_dataset(path: Path) -> bool:
@@ -119,10 +151,13 @@ def read_records(
     id_field: str | None = "id",
     split: str | None = None,
 ) -> Iterator[Record | BadRecord]:
-    """Records (or BadRecords) from text files, folders of them, stdin, JSONL/CSV/TSV/Parquet or datasets."""
+    """Records (or BadRecords) from text files, folders of them, stdin, JSONL/CSV/TSV/Parquet, saved datasets,
+    or hub datasets named ``hf:NAME`` (only when asked for so: a path that does not exist is an error)."""
     for name in inputs:
         path = Path(name)
-        if name == "-":
+        if name.startswith(HUB_PREFIX):
+            yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field)
+        elif name == "-":
             yield _record("<stdin>", None, "stdin", decode_bytes(sys.stdin.buffer.read(), "<stdin>"))
         elif _is_saved_dataset(path):
             yield from _rows(_dataset_rows(name, split), name, text_field, id_field)
@@ -144,10 +179,11 @@ def read_records(
                 yield from _rows(iter(pq.read_table(path).to_pylist()), name, text_field, id_field)
             else:
                 yield from _text_file(path, path.stem)
-        elif path.suffix or name.startswith((".", "/", "~")):
-            raise InputError(f"{name}: no such file or folder")
+        elif path.exists():
+            raise InputError(f"{name}: not a regular file or folder (a pipe or a device?); use - for stdin")
         else:
-            yield from _rows(_dataset_rows(name, split), name, text_field, id_field)
+            hint = f" (a hub dataset is named {HUB_PREFIX}{name})" if "/" in name and not name.startswith("/") else ""
+            raise InputError(f"{name}: no such file or folder{hint}")
 
 
 def _text_file(path: Path, rid: str) -> Iterator[Record | BadRecord]:
@@ -160,10 +196,11 @@ def _text_file(path: Path, rid: str) -> Iterator[Record | BadRecord]:
 
 
 def records_dataset(records: Sequence[Record]):
-    """The good records as a Dataset(id, text, source, line)."""
+    """The good records as a Dataset(id, text, source, line); ``id`` holds the id's JSON text."""
     import datasets
 
-    columns = {key: [r[key] for r in records] for key in ("id", "text", "source")}
+    columns = {key: [r[key] for r in records] for key in ("text", "source")}
+    columns["id"] = [json.dumps(r["id"], ensure_ascii=False) for r in records]  # JSON text: 2 and "2" stay apart
     columns["line"] = [r["line"] if r["line"] is not None else -1 for r in records]
     return datasets.Dataset.from_dict(columns)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +44,8 @@ def run_task(
 
     ``on_error(row, exception)``: a record the model fails on (without it, the error ends the run).
     """
-    todo = dataset.filter(lambda row: row["id"] not in writer.done) if writer.done else dataset
+    done = {json.dumps(i, ensure_ascii=False) for i in writer.done}
+    todo = dataset.filter(lambda row: row["id"] not in done) if done else dataset
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -53,6 +55,8 @@ def run_task(
     try:
         for batch in todo.iter(batch_size=chunk_size):
             rows = [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
+            for row in rows:
+                row["id"] = json.loads(row["id"])
             for row, output, where in _outputs(task, rows, on_error):
                 writer.write(make_record(row, output, where))
                 written += 1

@@ -27,7 +27,7 @@ class RecordWriter:
 
     def __init__(self, path: str | Path | None, *, resume: bool = False, overwrite: bool = False):
         self.path = Path(path) if path is not None else None
-        self.done: set[str] = set()
+        self.done: set[Any] = set()  # ids as written (a string and a number are different ids)
         self._lock_file: TextIO | None = None
         self._handle: TextIO | None = None
         self.resume, self.overwrite = resume, overwrite
@@ -51,7 +51,7 @@ class RecordWriter:
             self.close()
             raise FileExistsError(f"{self.path} exists: --resume to continue it, --overwrite to start again")
         kept = self._valid_records() if self.resume else []
-        self.done = {str(r.get("id")) for r in kept}
+        self.done = {r["id"] for r in kept if isinstance(r["id"], (str, int))}
         # rewrite without a line an interruption cut short, then append
         fresh = self.path.with_name(self.path.name + ".tmp")
         fresh.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
@@ -73,7 +73,7 @@ class RecordWriter:
         assert self._handle is not None
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._handle.flush()
-        self.done.add(str(record["id"]))
+        self.done.add(record["id"])
 
     def records(self) -> list[Record]:
         return self._valid_records()
