@@ -170,3 +170,86 @@ def test_a_fifo_is_not_read_as_a_dataset(tmp_path, capsys) -> None:
 def test_hub_datasets_only_when_named_and_fail_fast_offline(capsys) -> None:
     assert main(["summarize", "hf:someone/news", "--model", "lead", "--quiet"]) == 2  # HF_HUB_OFFLINE in tests
     assert "hf:someone/news: hub datasets are off" in capsys.readouterr().err
+
+
+@pytest.fixture
+def two_records(tmp_path):
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": "a\tb\nc", "text": "江北<script>alert(1)</script>发展。"}, {"id": "d", "text": "宁波\t港口。"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return path
+
+
+def test_tsv_and_markdown_reports_are_sanitised(two_records, tmp_path) -> None:
+    tsv, md = tmp_path / "r.tsv", tmp_path / "r.md"
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(tsv), "--quiet"]) == 0
+    rows = tsv.read_text().splitlines()
+    assert len(rows) == 3 and all(row.count("\t") == 1 for row in rows)
+    assert rows[1].startswith("a\\tb\\nc\t")
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(md), "--quiet"]) == 0
+    text = md.read_text()
+    assert "<script>" not in text and "&lt;script&gt;" in text and "## a b c" in text
+
+
+def test_reports_never_clobber_or_follow_links(two_records, tmp_path, capsys) -> None:
+    import os
+    import stat
+
+    notes = tmp_path / "notes.html"
+    notes.write_text("my notes")
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(notes), "--quiet"]) == 2
+    assert notes.read_text() == "my notes" and "exists: --overwrite" in capsys.readouterr().err
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    link = tmp_path / "rep.html"
+    link.symlink_to(target)
+    (tmp_path / "rep.html.records.jsonl.meta.json").symlink_to(target)
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(link), "--quiet", "--overwrite"]) == 0
+    assert target.read_text() == "keep me"
+    assert not link.is_symlink() and link.read_text().startswith("<!DOCTYPE html>")
+    out = tmp_path / "out.jsonl"
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(out), "--quiet"]) == 0
+    os.chmod(out, 0o600)
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(out), "--quiet", "--resume"]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_a_linked_lock_file_is_refused(two_records, tmp_path, capsys) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "out.jsonl.lock").symlink_to(target)
+    assert main(["summarize", str(two_records), "--model", "lead", "-o", str(out), "--quiet"]) == 2
+    assert target.read_text() == "keep me" and capsys.readouterr().err.count("\n") == 1
+
+
+def test_smaller_things(tmp_path, capsys, monkeypatch) -> None:
+    from jb_summarize import load_article, load_summarizer
+    from jb_summarize.models import fetch
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert main(["summarize", str(empty), "--model", "lead", "--quiet"]) == 0
+    assert "0 records" in capsys.readouterr().err
+    utf16 = tmp_path / "page.txt"
+    utf16.write_bytes("江北区新增就业2.5万人。".encode("utf-16"))
+    assert load_article(utf16).sections[0].body == "江北区新增就业2.5万人。"
+    assert load_article("江北区新增就业2.5万人。".encode()).sections[0].body == "江北区新增就业2.5万人。"
+    with pytest.raises(ValueError, match="takes a path"):
+        load_article("")
+    with pytest.raises(TypeError, match="item 0 is NoneType"):
+        load_summarizer("lead").summarize([None])
+    offline = "ERROR: Could not install\\n  ... NewConnectionError('Failed to establish a new connection')\\nERROR: x"
+    assert "could not be reached" in fetch._pip_failure(offline)
+    assert "has no such package" in fetch._pip_failure("ERROR: No matching distribution found for x==1")
+
+
+def test_quiet_resume_prints_no_progress_bar(tmp_path) -> None:
+    from helpers import run_cli
+
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": f"江北{i}。"}) + "\n" for i in range(5)))
+    out = tmp_path / "out.jsonl"
+    assert run_cli("summarize", str(path), "--model", "lead", "-o", str(out), "-q").returncode == 0
+    proc = run_cli("summarize", str(path), "--model", "lead", "-o", str(out), "-q", "--resume")
+    assert proc.returncode == 0 and b"Filter" not in proc.stderr

@@ -464,8 +464,15 @@ def explain_article(text: str, doc_id: str = "article") -> list[LineRole]:
     ]
 
 
-def load_article(source: str | Path, doc_id: str | None = None) -> Article:
-    """Read a UTF-8 / GB18030 text file (or ``-`` for stdin) and split it into an Article."""
+def load_article(source: str | Path | bytes, doc_id: str | None = None) -> Article:
+    """Read a UTF-8 / UTF-16 / GB18030 text file (or ``-`` for stdin, or the file's bytes) and split it into an
+    Article. Text already in a string goes to ``parse_article``."""
+    if isinstance(source, bytes):
+        return parse_article(decode_bytes(source, "<bytes>"), doc_id=doc_id or "article")
+    if not isinstance(source, (str, Path)) or str(source) == "":
+        raise ValueError(
+            f"load_article() takes a path, '-' for stdin, or bytes (got {source!r}); parse_article() takes text"
+        )
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"

@@ -58,6 +58,17 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def _md(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv(value: Any) -> str:
+    return ("" if value is None else str(value)).translate(_TSV_ESCAPES)
+
+
 def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
@@ -110,21 +121,22 @@ def run_html(records: Sequence[dict[str, Any]], title: str | None, texts: dict[s
 
 
 def run_markdown(records: Sequence[dict[str, Any]], title: str | None) -> str:
-    lines = [f"# {title or 'jb-summarize run'}", ""]
+    """The run report in Markdown; what the texts carry is shown, never rendered (HTML is escaped)."""
+    lines = [f"# {_md(title or 'jb-summarize run')}", ""]
     for r in records:
-        lines += [f"## {r['index']}. {r.get('headline') or '(no headline)'}", ""]
+        lines += [f"## {r['index']}. {_md(r.get('headline') or '(no headline)')}", ""]
         if r.get("headline_en"):
-            lines += [f"*{r['headline_en']}*", ""]
-        lines += [f"- **Summary (zh):** {r['summary_zh']}"]
+            lines += [f"*{_md(r['headline_en'])}*", ""]
+        lines += [f"- **Summary (zh):** {_md(r['summary_zh'])}"]
         if "summary_en" in r:
-            lines += [f"- **Summary (en):** {r['summary_en']}"]
+            lines += [f"- **Summary (en):** {_md(r['summary_en'])}"]
         if r.get("rouge"):
             scores = " / ".join(f"{r['rouge'][k]:.1f}" for k in ("rouge1", "rouge2", "rougeL"))
             lines += [f"- **ROUGE-1/2/L (char, vs headline):** {scores}"]
         if r.get("flagged"):
             lines += [f"- **Flagged:** {', '.join(r['flagged'])}"]
         if r.get("body_en"):
-            lines += ["", r["body_en"].replace("\n", "\n\n")]
+            lines += ["", _md(r["body_en"]).replace("\n", "\n\n")]
         lines.append("")
     return "\n".join(lines)
 
@@ -147,10 +159,10 @@ def render(records: Sequence[dict[str, Any]], fmt: str, *, key: str, title: str 
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     if fmt == "html":
         return batch_html(records, key, title)
-    if fmt == "markdown":
-        return "".join(f"## {r['id']}\n\n{r[key]}\n\n" for r in records)
-    if fmt == "tsv":
-        return "id\t" + key + "\n" + "".join(f"{r['id']}\t{r[key].replace(chr(10), ' ')}\n" for r in records)
+    if fmt == "markdown":  # what the texts and ids carry is shown, never rendered: HTML is escaped
+        return "".join(f"## {_md(' '.join(str(r['id']).split()))}\n\n{_md(r[key])}\n\n" for r in records)
+    if fmt == "tsv":  # one row per record, whatever the text holds: tabs and line breaks escaped
+        return f"id\t{key}\n" + "".join(f"{_tsv(r['id'])}\t{_tsv(r[key])}\n" for r in records)
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 

@@ -58,7 +58,12 @@ def is_cjk(char: str) -> bool:
 
 
 def decode_bytes(data: bytes, name: str = "input") -> str:
-    """Decode UTF-8 (with or without BOM) or GB18030; raise InputError for anything else."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030; raise InputError for anything else."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 says so with its byte order mark
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: starts like UTF-16 but does not decode as it") from exc
     if not data.strip():
         raise InputError(f"{name}: empty input")
     if b"\x00" in data:

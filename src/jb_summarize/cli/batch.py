@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task
+from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task, write_atomic
 from ..report import FORMATS, render
 from ..tasks import TASKS
 from ._common import PROG, CLIError, add_batch_size_argument, formatter, positive_int, progress_enabled, task_from_args
@@ -55,8 +55,15 @@ def run(args: argparse.Namespace) -> int:
     if args.shard:
         index, count = parse_shard(args.shard)
         dataset = dataset.shard(num_shards=count, index=index, contiguous=True)
-    task = task_from_args(args.command, args)
     records_path, fmt = _output_paths(args)
+    if (
+        fmt != "jsonl"
+        and records_path is not None
+        and Path(args.output).exists()
+        and not (args.resume or args.overwrite)
+    ):
+        raise CLIError(f"{args.output} exists: --overwrite to replace it (--resume to go on with its records)")
+    task = task_from_args(args.command, args)
 
     def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
         info, position = where
@@ -109,9 +116,11 @@ def run(args: argparse.Namespace) -> int:
                 "finished": failure is None,
                 "error": failure,
             }
-            Path(f"{records_path}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+            write_atomic(f"{records_path}.meta.json", json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
     if records_path is not None and fmt != "jsonl":  # otherwise the records file is the output
-        Path(args.output).write_text(render(records, fmt, key=key, title=f"jb-summarize {key}"), encoding="utf-8")
+        write_atomic(args.output, render(records, fmt, key=key, title=f"jb-summarize {key}"))
+    if not good and not bad:
+        print(f"{PROG}: 0 records in {', '.join(args.inputs)}", file=sys.stderr)
     if bad:
         print(f"{PROG}: {len(bad)} input record(s) skipped", file=sys.stderr)
         return EXIT_SKIPPED

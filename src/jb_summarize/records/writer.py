@@ -6,17 +6,49 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-__all__ = ["OutputLockedError", "RecordWriter"]
+__all__ = ["OutputLockedError", "RecordWriter", "write_atomic"]
 
 Record = dict[str, Any]
 
 
 class OutputLockedError(RuntimeError):
     """Another run is writing the same output file."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a new temporary file in the same folder, then rename it over ``path``.
+
+    The temporary file is created exclusively (a file or link placed there beforehand is never followed),
+    and the rename replaces a link at ``path`` rather than writing through it. An existing regular file keeps
+    its permissions; a new one gets the usual ones (0644 under the common umask).
+    """
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+        mode = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o666 & ~_umask()
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(name, mode)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 class RecordWriter:
@@ -38,7 +70,10 @@ class RecordWriter:
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock_file = lock_path.open("a")
+        # O_NOFOLLOW: a link placed where the lock goes is an error, not a file to append to
+        self._lock_file = os.fdopen(
+            os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644), "a"
+        )
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -52,10 +87,8 @@ class RecordWriter:
             raise FileExistsError(f"{self.path} exists: --resume to continue it, --overwrite to start again")
         kept = self._valid_records() if self.resume else []
         self.done = {r["id"] for r in kept if isinstance(r["id"], (str, int))}
-        # rewrite without a line an interruption cut short, then append
-        fresh = self.path.with_name(self.path.name + ".tmp")
-        fresh.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
-        os.replace(fresh, self.path)
+        # rewrite without a line an interruption cut short (keeping the file's mode), then append
+        write_atomic(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept))
         self._handle = self.path.open("a", encoding="utf-8")
         return self
 

@@ -18,9 +18,18 @@ from ..models.loading import provenance
 from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
 
-__all__ = ["ModelTask", "Task", "chunked", "decoding_with_defaults"]
+__all__ = ["ModelTask", "Task", "check_texts", "chunked", "decoding_with_defaults"]
 
 T = TypeVar("T")
+
+
+def check_texts(texts: Sequence[str]) -> None:
+    """A list of strings, or a one-line ``TypeError`` that says which item is not one."""
+    if isinstance(texts, str):
+        raise TypeError("a task takes a list of strings; wrap a single text in a list")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"a task takes a list of strings; item {i} is {type(text).__name__}: {text!r:.40}")
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

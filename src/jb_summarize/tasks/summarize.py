@@ -20,7 +20,7 @@ from ..models.registry import ModelSpec, get_spec
 from ..results import RunInfo, TaskResult
 from ..sentences import sentences_of, split_clauses
 from ..text import is_cjk
-from .base import ModelTask, Task, decoding_with_defaults
+from .base import ModelTask, Task, check_texts, decoding_with_defaults
 from .prompts import clean_summary_answer, summary_messages
 
 __all__ = [
@@ -138,6 +138,7 @@ class _SelectingSummarizer(Summarizer):
     def run(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
     ) -> TaskResult:
+        check_texts(texts)
         start = time.perf_counter()
         outputs = [_select(t, self.rank, self.max_chars, self.max_sentences) for t in texts]
         info = RunInfo(
@@ -239,6 +240,7 @@ class ModelSummarizer(ModelTask, Summarizer):
     def run(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
     ) -> TaskResult:
+        check_texts(texts)
         start = time.perf_counter()
         batch_size = self._batch_size(batch_size)
         pending = [self._chunks(t) for t in texts]

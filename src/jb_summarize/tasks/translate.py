@@ -26,7 +26,7 @@ from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec, get_spec
 from ..results import TaskResult
 from ..sentences import sentences_of, split_clauses
-from .base import ModelTask, decoding_with_defaults
+from .base import ModelTask, check_texts, decoding_with_defaults
 from .checks import has_cjk, has_repetition_loop
 from .prompts import clean_translation_answer, translation_messages
 
@@ -166,8 +166,7 @@ class Translator(ModelTask):
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
     ) -> TaskResult:
         """Translate every text; ``outputs`` has exactly one string per input."""
-        if isinstance(texts, str):
-            raise TypeError("translate() takes a list of strings; wrap a single text in a list")
+        check_texts(texts)
         start = time.perf_counter()
         batch_size = self._batch_size(batch_size)
         layouts = [segment(t, self._fits, self.unit) for t in texts]
