@@ -253,3 +253,13 @@ def test_quiet_resume_prints_no_progress_bar(tmp_path) -> None:
     assert run_cli("summarize", str(path), "--model", "lead", "-o", str(out), "-q").returncode == 0
     proc = run_cli("summarize", str(path), "--model", "lead", "-o", str(out), "-q", "--resume")
     assert proc.returncode == 0 and b"Filter" not in proc.stderr
+
+
+def test_resume_reads_back_records_holding_unicode_line_separators(tmp_path) -> None:
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": "a\u2028b", "text": "一\u0085二。"}, {"id": "c", "text": "三。"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet"]) == 0
+    assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet", "--resume"]) == 0
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").split("\n") if line] == ["a\u2028b", "c"]

@@ -57,15 +57,15 @@ def _record(source: str, line: int | None, rid: Any, text: Any) -> Record | BadR
 
 def _ids(rows: list[tuple[int, Any]], source: str, id_field: str | None) -> list[Any]:
     """The id of each (line, row): its ``id_field`` where the source has one (a record without it is then an
-    error, never given an id that could collide), else the line number."""
-    has_ids = bool(id_field) and any(isinstance(row, dict) and row.get(id_field) not in (None, "") for _, row in rows)
-    if not has_ids:
+    error, never given an id that could collide), else the line number. An empty table cell is no id."""
+
+    def given(row: Any) -> Any:
+        return row.get(id_field, "") if isinstance(row, dict) and id_field else ""
+
+    if not any(given(row) != "" for _, row in rows):
         return [number for number, _ in rows]
-    ids = []
-    for number, row in rows:
-        value = row.get(id_field, "") if isinstance(row, dict) else ""
-        ids.append(BadRecord(source, number, f"no {id_field!r} (other records have one)") if value == "" else value)
-    return ids
+    missing = f"no {id_field!r} (other records have one)"
+    return [BadRecord(source, number, missing) if given(row) == "" else given(row) for number, row in rows]
 
 
 def _jsonl(path: Path, text_field: str, id_field: str | None) -> Iterator[Record | BadRecord]:

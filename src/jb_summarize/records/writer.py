@@ -95,7 +95,8 @@ class RecordWriter:
     def _valid_records(self) -> list[Record]:
         records = []
         if self.path is not None and self.path.exists():
-            for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            # split at "\n" only: str.splitlines() also breaks at U+0085 and U+2028, which JSON strings may hold
+            for line in self.path.read_text(encoding="utf-8", errors="replace").split("\n"):
                 with contextlib.suppress(json.JSONDecodeError):
                     record = json.loads(line)
                     if isinstance(record, dict) and "id" in record:

@@ -1,0 +1,88 @@
+"""Hypothesis over the batch readers: every valid record comes out exactly once, every invalid one is
+reported with its line, the exit code is the README's, and no exception escapes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jb_summarize.cli import main
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), max_codepoint=0x9FFF), min_size=1, max_size=30).filter(
+    lambda t: t.strip()
+)
+BAD_IDS = st.sampled_from([None, 1.5, True, [1], {"a": 1}])
+BAD_ROWS = st.one_of(
+    st.builds(lambda i: {"id": i, "text": "江北。"}, BAD_IDS),
+    st.just({"id": "x", "text": ""}),
+    st.just({"id": "y", "text": 42}),
+    st.just({"id": "z"}),
+    st.just("{not json"),
+    st.just("[1, 2]"),
+)
+
+
+@st.composite
+def jsonl_corpus(draw):
+    lines, valid, invalid = [], [], []
+    for number in range(1, draw(st.integers(1, 12)) + 1):
+        if draw(st.booleans()):
+            rid = draw(st.one_of(st.integers(-5, 10**6), st.text(min_size=1, max_size=8)))
+            if rid in [v for v, _ in valid] or any(v == rid and type(v) is type(rid) for v, _ in valid):
+                rid = f"u{number}"
+            text = draw(TEXT)
+            lines.append(json.dumps({"id": rid, "text": text}, ensure_ascii=draw(st.booleans())))
+            valid.append((rid, text))
+        else:
+            row = draw(BAD_ROWS)
+            lines.append(row if isinstance(row, str) else json.dumps(row))
+            invalid.append(number)
+    return lines, valid, invalid
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(jsonl_corpus())
+def test_jsonl_records_come_out_once_or_are_reported(tmp_path_factory, capsys, corpus) -> None:
+    lines, valid, invalid = corpus
+    folder = tmp_path_factory.mktemp("fuzz")
+    source, out = folder / "in.jsonl", folder / "out.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = main(["summarize", str(source), "--model", "lead", "-o", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == (1 if invalid else 0)
+    got = (
+        [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").split("\n") if line] if out.exists() else []
+    )
+    assert got == [rid for rid, _ in valid]
+    for number in invalid:
+        assert f"{source}:{number}: " in err
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(min_size=0, max_size=8), TEXT | st.just("")), min_size=1, max_size=8))
+def test_csv_records_come_out_once_or_are_reported(tmp_path_factory, capsys, rows) -> None:
+    folder = tmp_path_factory.mktemp("fuzzcsv")
+    source, out = folder / "in.csv", folder / "out.jsonl"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "text"])
+    writer.writerows(rows)
+    source.write_text(buffer.getvalue(), encoding="utf-8")
+    code = main(["summarize", str(source), "--model", "lead", "-o", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2)
+    if code == 2:  # a file the reader cannot take at all is one line, never a traceback
+        assert err.count("\n") == 1 and "Traceback" not in err
+        return
+    got = (
+        [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").split("\n") if line] if out.exists() else []
+    )
+    skipped = [line for line in err.splitlines() if line.startswith("jb-summarize: skipped ")]
+    assert len(got) == len(set(got))
+    assert len(got) + len(skipped) == len(rows)  # each row comes out once or is reported
+    assert all(f"{source}:" in line for line in skipped)
+    assert code == (1 if skipped else 0)
