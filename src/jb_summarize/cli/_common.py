@@ -64,7 +64,7 @@ def read_article(source: str | None) -> Article:
 
 
 def read_text(source: str | None) -> str:
-    """The text of the seed when ``source`` is None, of stdin for '-', else of a file (UTF-8 or GB18030)."""
+    """The text of the seed when ``source`` is None, of stdin for '-', else of a file (UTF-8, UTF-16 or GB18030)."""
     if source is None:
         return seed_text()
     if source == "-":

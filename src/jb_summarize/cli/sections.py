@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "Split PDF-extracted Chinese newspaper text into sections. Each section has the editors'\n"
             "headline (null when none was found) and the normalised body. Photo captions, credits and\n"
             "the page title are recognised and kept out of the bodies.\n\n"
-            "Input is UTF-8 (with or without BOM) or GB18030."
+            "Input is UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030."
         ),
         epilog=(
             "examples:\n"
