@@ -49,16 +49,18 @@ def test_normalize_paragraph_ends_with_closing_quote() -> None:
     assert normalize("成为大花园“耀\n眼明珠”。\n以后") == "成为大花园“耀眼明珠”。\n以后"
 
 
-def test_decode_accepts_utf8_bom_and_gb18030() -> None:
+def test_decode_accepts_utf8_bom_utf16_bom_and_gb18030() -> None:
     text = "江北区活力涌动"
     assert decode_bytes(text.encode("utf-8")) == text
     assert decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
     assert decode_bytes(text.encode("gb18030")) == text
+    assert decode_bytes(text.encode("utf-16")) == text  # its byte order mark says what it is
+    assert decode_bytes(b"\xfe\xff" + text.encode("utf-16-be")) == text
 
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"  \n ", "江北".encode("utf-16"), bytes(range(256)), b"caf\xe9 au lait \xff\xfe"],
+    [b"", b"  \n ", "江北".encode("utf-16-le"), bytes(range(256)), b"caf\xe9 au lait \xff\xfe"],
 )
 def test_decode_rejects_empty_binary_and_other_encodings(data: bytes) -> None:
     with pytest.raises(InputError):

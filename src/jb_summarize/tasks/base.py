@@ -8,6 +8,7 @@ texts to prompts to the generator and back, with the decoding options in one pla
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -48,11 +49,19 @@ class Task(ABC):
     name = ""
     batch_size: int | None = None
 
-    @abstractmethod
     def run(
         self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
     ) -> TaskResult:
         """One output per input, in order, with the provenance of the call."""
+        check_texts(texts)
+        start = time.perf_counter()
+        result = self._run(list(texts), batch_size, show_progress_bar)
+        result.info.seconds = time.perf_counter() - start
+        return result
+
+    @abstractmethod
+    def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
+        """The outputs and provenance of ``run`` (its time is filled in by ``run``)."""
 
     def __call__(self, texts: Sequence[str]) -> list[str]:
         return self.run(texts).outputs

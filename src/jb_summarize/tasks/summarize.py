@@ -8,7 +8,6 @@ summarizer.run(texts).info                        # model, revision/hash, decodi
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from itertools import pairwise
@@ -20,7 +19,7 @@ from ..models.registry import ModelSpec, get_spec
 from ..results import RunInfo, TaskResult
 from ..sentences import sentences_of, split_clauses
 from ..text import is_cjk
-from .base import ModelTask, Task, check_texts, decoding_with_defaults
+from .base import ModelTask, Task, decoding_with_defaults
 from .prompts import clean_summary_answer, summary_messages
 
 __all__ = [
@@ -135,11 +134,7 @@ class _SelectingSummarizer(Summarizer):
         self.max_sentences = max_sentences
         self.batch_size = batch_size  # nothing to batch here; taken so that every task takes the same options
 
-    def run(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
-    ) -> TaskResult:
-        check_texts(texts)
-        start = time.perf_counter()
+    def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         outputs = [_select(t, self.rank, self.max_chars, self.max_sentences) for t in texts]
         info = RunInfo(
             task="summarize",
@@ -149,7 +144,6 @@ class _SelectingSummarizer(Summarizer):
             decoding={"max_chars": self.max_chars, "max_sentences": self.max_sentences},
             n_inputs=len(texts),
             n_units=len(texts),
-            seconds=time.perf_counter() - start,
         )
         return TaskResult(outputs, info)
 
@@ -237,11 +231,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         # the budget holds for models too: cut at a sentence or clause boundary
         return [_select(o, rank=False, max_chars=self.max_chars, max_units=len(o)) for o in outputs]
 
-    def run(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
-    ) -> TaskResult:
-        check_texts(texts)
-        start = time.perf_counter()
+    def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         batch_size = self._batch_size(batch_size)
         pending = [self._chunks(t) for t in texts]
         rounds = 0
@@ -249,7 +239,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         while any(len(chunks) > 1 for chunks in pending):
             rounds += 1
             flat = [(i, c) for i, chunks in enumerate(pending) if len(chunks) > 1 for c in chunks]
-            summaries = self._summaries([c for _, c in flat], batch_size, show_progress_bar)
+            summaries = self._summaries([c for _, c in flat], batch_size, progress)
             joined: dict[int, list[str]] = {}
             for (i, _), summary in zip(flat, summaries, strict=True):
                 joined.setdefault(i, []).append(summary)
@@ -258,7 +248,7 @@ class ModelSummarizer(ModelTask, Summarizer):
                 new_chunks = self._chunks(merged)
                 # a round that does not shrink the input ends in a hard cut rather than an endless loop
                 pending[i] = new_chunks if len(new_chunks) < len(pending[i]) else [merged]
-        outputs = self._summaries([chunks[0] for chunks in pending], batch_size, show_progress_bar)
+        outputs = self._summaries([chunks[0] for chunks in pending], batch_size, progress)
         info = self._info(
             used=[self.decoding],
             decoding={
@@ -269,7 +259,6 @@ class ModelSummarizer(ModelTask, Summarizer):
             },
             n_inputs=len(texts),
             n_units=sum(len(c) for c in pending),
-            seconds=time.perf_counter() - start,
         )
         return TaskResult(outputs, info)
 

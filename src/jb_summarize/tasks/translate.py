@@ -14,7 +14,6 @@ a stricter prompt, and flagged in ``info.flagged`` if it stays wrong.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -26,7 +25,7 @@ from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec, get_spec
 from ..results import TaskResult
 from ..sentences import sentences_of, split_clauses
-from .base import ModelTask, check_texts, decoding_with_defaults
+from .base import ModelTask, decoding_with_defaults
 from .checks import has_cjk, has_repetition_loop
 from .prompts import clean_translation_answer, translation_messages
 
@@ -162,16 +161,12 @@ class Translator(ModelTask):
             progress=progress,
         )
 
-    def run(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
-    ) -> TaskResult:
+    def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         """Translate every text; ``outputs`` has exactly one string per input."""
-        check_texts(texts)
-        start = time.perf_counter()
         batch_size = self._batch_size(batch_size)
         layouts = [segment(t, self._fits, self.unit) for t in texts]
         unique = list(dict.fromkeys(u for layout in layouts for para in layout for u in para))
-        outputs = self._translate_units(unique, batch_size, show_progress_bar, self.decoding)
+        outputs = self._translate_units(unique, batch_size, progress, self.decoding)
         translated = dict(zip(unique, outputs, strict=True))
         used = [self.decoding]
 
@@ -209,7 +204,6 @@ class Translator(ModelTask):
             n_units=len(unique),
             retried=len(failing),
             flagged=flagged,
-            seconds=time.perf_counter() - start,
         )
         return TaskResult(outputs, info)
 
