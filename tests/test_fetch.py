@@ -228,3 +228,17 @@ def test_models_verify_rehashes_and_exits_1_on_a_damaged_file(part_index, monkey
     _damage(path, keep_mtime=True)
     assert main(["models", "verify", spec.name]) == 1
     assert "CORRUPT" in capsys.readouterr().out
+
+
+def test_loading_a_damaged_registry_model_fails_in_one_line(part_index, monkeypatch) -> None:
+    from jb_summarize.models.fetch import ModelFileError
+    from jb_summarize.models.loading import load_generator
+    from jb_summarize.models.registry import REGISTRY
+
+    publish(part_index, PARTS)
+    spec = spec_for(PARTS)
+    monkeypatch.setitem(REGISTRY, spec.name, spec)
+    _damage(fetch_model(spec, progress=False))
+    with pytest.raises(ModelFileError, match="fetch fake-model --force") as error:
+        load_generator(spec.name, task="translate")
+    assert "\n" not in str(error.value)
