@@ -78,8 +78,9 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def _paragraphs(text: str | None) -> str:
-    return "".join(f"<p>{_e(p)}</p>" for p in (text or "").split("\n") if p.strip())
+def _paragraphs(text: str | None, lang: str | None = None) -> str:
+    attribute = f' lang="{lang}"' if lang else ""
+    return "".join(f"<p{attribute}>{_e(p)}</p>" for p in (text or "").split("\n") if p.strip())
 
 
 def run_html(records: Sequence[dict[str, Any]], title: str | None, texts: dict[str, str] | None = None) -> str:
@@ -105,16 +106,16 @@ def run_html(records: Sequence[dict[str, Any]], title: str | None, texts: dict[s
             folded = (
                 '<details><summary>Text</summary><div class="pair">'
                 f'<div><div class="label">Chinese</div>{_paragraphs(body_zh)}</div>'
-                f'<div><div class="label">English</div>{_paragraphs(r.get("body_en"))}</div></div></details>'
+                f'<div><div class="label">English</div>{_paragraphs(r.get("body_en"), "en")}</div></div></details>'
             )
         parts.append(
             f'<section class="section" id="s{r["index"]}">'
             f"<h2>{r['index']}. {_e(r.get('headline') or '(no headline)')}</h2>"
             '<div class="pair">'
             f'<div><div class="label">Reference headline</div><p>{_e(r.get("headline") or "-")}</p>'
-            f'<p class="en">{_e(r.get("headline_en") or "")}</p></div>'
+            f'<p class="en" lang="en">{_e(r.get("headline_en") or "")}</p></div>'
             f'<div><div class="label">Generated summary</div><p>{_e(r.get("summary_zh"))}</p>'
-            f'<p class="en">{_e(r.get("summary_en") or "")}</p></div>'
+            f'<p class="en" lang="en">{_e(r.get("summary_en") or "")}</p></div>'
             f"</div>{scores}{flags}{folded}</section>"
         )
     return _page(title or "jb-summarize report", "\n".join(parts))

@@ -25,8 +25,11 @@ def library_versions() -> dict[str, str]:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB."""
-    import resource
+    """Peak resident memory of this process so far, in MB (0.0 where the platform does not say: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024

@@ -138,7 +138,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                 f"{what.capitalize()} for every input record, written record by record.\n\n"
                 "Inputs: text files (one record each), folders of .txt files, - (stdin), JSONL/CSV/TSV/Parquet\n"
                 "files (--text-field, --id-field), a saved datasets folder, or hf:NAME for a hub dataset (--split).\n"
-                "Output: JSONL with id, output, model and a flag per record (default, to stdout or --output);\n"
+                "Output: JSONL with id, summary or translation, model and flagged per record (to stdout or --output);\n"
                 "--format tsv|markdown|html renders a report once the records are done.\n\n"
                 "Nothing is lost: each record is appended and flushed as soon as it is finished; --resume\n"
                 "skips the ids already in --output; a lock stops a second run writing the same file.\n"

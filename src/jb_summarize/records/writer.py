@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import stat
@@ -12,6 +11,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's byte-range lock instead
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = ["OutputLockedError", "RecordWriter", "write_atomic"]
 
 Record = dict[str, Any]
@@ -19,6 +23,23 @@ Record = dict[str, Any]
 
 class OutputLockedError(RuntimeError):
     """Another run is writing the same output file."""
+
+
+def _try_lock(handle: TextIO) -> bool:
+    """Take the file's lock without waiting; False when another process holds it."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    import msvcrt  # Windows
+
+    try:
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
 
 
 def _umask() -> int:
@@ -71,16 +92,13 @@ class RecordWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         # O_NOFOLLOW: a link placed where the lock goes is an error, not a file to append to
-        self._lock_file = os.fdopen(
-            os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644), "a"
-        )
-        try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        self._lock_file = os.fdopen(os.open(lock_path, flags, 0o644), "a")
+        if not _try_lock(self._lock_file):
             self._lock_file.close()
             raise OutputLockedError(
                 f"{self.path} is being written by another run (lock {lock_path}); wait for it or pick another --output"
-            ) from exc
+            )
         exists = self.path.exists() and self.path.stat().st_size > 0
         if exists and not (self.resume or self.overwrite):
             self.close()

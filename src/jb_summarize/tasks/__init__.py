@@ -46,8 +46,8 @@ class TaskType:
 
 
 TASKS: dict[str, TaskType] = {
-    "summarize": TaskType("summarize", load_summarizer, "summary", "zh", "extractive"),
-    "translate": TaskType("translate", load_translator, "translation", "en", DEFAULT_TRANSLATOR),
+    "summarize": TaskType("summarize", load_summarizer, Summarizer.output_field, "zh", "extractive"),
+    "translate": TaskType("translate", load_translator, Translator.output_field, "en", DEFAULT_TRANSLATOR),
 }
 
 

@@ -46,6 +46,7 @@ class Task(ABC):
     """A task (summarise, translate) under a name; subclasses implement ``run``."""
 
     task = ""  # "summarize" or "translate"
+    output_field = ""  # the column a batch call adds: "summary" or "translation"
     name = ""
     batch_size: int | None = None
 
@@ -63,8 +64,20 @@ class Task(ABC):
     def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         """The outputs and provenance of ``run`` (its time is filled in by ``run``)."""
 
-    def __call__(self, texts: Sequence[str]) -> list[str]:
-        return self.run(texts).outputs
+    def outputs(
+        self, texts: str | Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> str | list[str]:
+        """A string for a string, a list for a list (as transformers pipelines do)."""
+        if isinstance(texts, str):
+            return self.run([texts], batch_size=batch_size, show_progress_bar=show_progress_bar).outputs[0]
+        return self.run(texts, batch_size=batch_size, show_progress_bar=show_progress_bar).outputs
+
+    def __call__(self, texts: str | Sequence[str] | Mapping[str, Any]) -> Any:
+        """A string for a string, a list for a list, and for a ``datasets`` batch (``Dataset.map(task,
+        batched=True)``) the batch with ``output_field`` added from its "text" column."""
+        if isinstance(texts, Mapping):
+            return {**texts, self.output_field: self.outputs([str(t) for t in texts["text"]])}
+        return self.outputs(texts)
 
     def iterable(self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256) -> Iterator[str]:
         """Outputs of a stream of texts, in order, holding ``chunk_size`` texts at a time."""

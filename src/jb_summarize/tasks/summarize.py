@@ -39,11 +39,13 @@ class Summarizer(Task):
     """Base class: ``summarize(texts) -> list[str]``; ``run(texts)`` also returns provenance."""
 
     task = "summarize"
+    output_field = "summary"
 
     def summarize(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
-    ) -> list[str]:
-        return self.run(texts, batch_size=batch_size, show_progress_bar=show_progress_bar).outputs
+        self, texts: str | Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> str | list[str]:
+        """A string for a string, a list (one output per input, in order) for a list."""
+        return self.outputs(texts, batch_size=batch_size, show_progress_bar=show_progress_bar)
 
     def summarize_iterable(self, texts: Iterable[str], *, chunk_size: int = 256) -> Iterator[str]:
         """Summaries of a stream of texts, in order, holding ``chunk_size`` texts at a time."""

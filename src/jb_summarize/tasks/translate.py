@@ -85,6 +85,7 @@ class Translator(ModelTask):
     """A translation task over one generator (seq2seq or chat). Build once, call on lists."""
 
     task = "translate"
+    output_field = "translation"
 
     def __init__(
         self,
@@ -208,9 +209,10 @@ class Translator(ModelTask):
         return TaskResult(outputs, info)
 
     def translate(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
-    ) -> list[str]:
-        return self.run(texts, batch_size=batch_size, show_progress_bar=show_progress_bar).outputs
+        self, texts: str | Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+    ) -> str | list[str]:
+        """A string for a string, a list (one output per input, in order) for a list."""
+        return self.outputs(texts, batch_size=batch_size, show_progress_bar=show_progress_bar)
 
     def translate_iterable(
         self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256

@@ -1,0 +1,43 @@
+"""Issue 16 (part): the tasks behave as users of transformers pipelines expect; packaging facts."""
+
+from __future__ import annotations
+
+from importlib import metadata, resources
+from pathlib import Path
+
+from jb_summarize import __version__, load_summarizer, load_translator
+
+
+def test_a_string_in_gives_a_string_out_and_a_list_a_list(tiny_marian) -> None:
+    summarizer = load_summarizer("lead", max_chars=12)
+    assert summarizer("江北区新增就业2.5万人。全区经济稳步增长。") == "江北区新增就业2.5万人"
+    assert summarizer.summarize(["一。", "二。"]) == ["一", "二"]
+    translator = load_translator(str(tiny_marian), retry=False)
+    one = translator("江北区完成投资178亿元。")
+    assert isinstance(one, str) and translator.translate(["江北区完成投资178亿元。"]) == [one]
+
+
+def test_tasks_plug_into_datasets_map_batched() -> None:
+    import datasets
+
+    ds = datasets.Dataset.from_dict({"id": [1, 2], "text": ["江北区新增就业2.5万人。", "宁波港。"]})
+    out = ds.map(load_summarizer("lead"), batched=True)
+    assert out["summary"] == ["江北区新增就业2.5万人", "宁波港"] and out["id"] == [1, 2]
+
+
+def test_english_in_the_html_report_is_marked_english() -> None:
+    from jb_summarize.report import run_html
+
+    record = {"id": "a:0", "index": 0, "headline": "标题", "summary_zh": "摘要", "summary_en": "Summary",
+              "headline_en": "Headline", "body_en": "Body one.\nBody two."}  # fmt: skip
+    page = run_html([record], "页", {"a:0": "正文。"})
+    assert '<p class="en" lang="en">Summary</p>' in page and '<p lang="en">Body two.</p>' in page
+    assert '<html lang="zh-Hans">' in page
+
+
+def test_packaging_facts() -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert "Apache License" in (root / "LICENSE").read_text()
+    assert (resources.files("jb_summarize") / "py.typed").is_file()
+    assert metadata.version("jb-summarize") == __version__
+    assert "version =" not in (root / "pyproject.toml").read_text().split("[project]")[1].split("[")[0]
