@@ -41,3 +41,12 @@ def test_packaging_facts() -> None:
     assert (resources.files("jb_summarize") / "py.typed").is_file()
     assert metadata.version("jb-summarize") == __version__
     assert "version =" not in (root / "pyproject.toml").read_text().split("[project]")[1].split("[")[0]
+
+
+def test_loading_a_model_leaves_transformers_logging_alone(tiny_marian) -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_warning()
+    hf_logging.enable_progress_bar()
+    load_translator(str(tiny_marian), retry=False).translate(["江北。"])
+    assert hf_logging.get_verbosity() == hf_logging.WARNING and hf_logging.is_progress_bar_enabled()

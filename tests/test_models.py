@@ -63,3 +63,30 @@ def test_registry_and_folder_loading_agree(tiny_marian) -> None:
     translator = load_translator(str(tiny_marian))
     assert translator.generator.kind == "seq2seq"
     assert translator.generator.max_input_tokens == 512
+
+
+def test_offline_is_honoured_for_hub_models_without_touching_the_network(monkeypatch) -> None:
+    from jb_summarize.models import hub
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.delenv("JB_SUMMARIZE_OFFLINE")
+    monkeypatch.setattr(hub, "probe_endpoint", lambda *a: pytest.fail("offline mode must not probe the hub"))
+    with pytest.raises(ModelNotAvailableError, match="offline mode is on"):
+        load_translator("opus-mt-zh-en", offline=True)
+
+
+def test_the_hub_probe_goes_through_huggingface_hubs_session(monkeypatch) -> None:
+    import huggingface_hub.utils
+
+    from jb_summarize.models.hub import probe_endpoint
+
+    calls = []
+
+    class Session:
+        def head(self, url, timeout):
+            calls.append((url, timeout))
+            raise ConnectionError("proxy refused")
+
+    monkeypatch.setattr(huggingface_hub.utils, "get_session", lambda: Session())
+    assert probe_endpoint("https://hub.example", 1.5) == "ConnectionError: proxy refused"
+    assert calls == [("https://hub.example", 1.5)]

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..models import ModelNotAvailableError
+from ..models import ModelNotAvailableError, quiet_transformers
 from ..records import OutputLockedError
 from ..text import InputError
 from . import batch as batch_commands
@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     debug = args.debug or bool(os.environ.get("JB_SUMMARIZE_DEBUG"))
+    quiet_transformers()  # the command's own output only; a library user keeps transformers' settings
     try:
         return args.func(args)
     except (CLIError, InputError, ModelNotAvailableError, OutputLockedError, ValueError) as exc:

@@ -4,7 +4,7 @@ contract (``base.py``). What the CLI and the tasks use is exported here; the res
 from .base import GREEDY, Decoding, TextGenerator
 from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
 from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
-from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator
+from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator, quiet_transformers
 from .hub import ModelNotAvailableError, resolve_model_dir
 from .loading import load_generator, provenance, split_generator_options
 from .probe import ProbeResult, build_check_model, probe_gguf
@@ -38,6 +38,7 @@ __all__ = [
     "models_markdown",
     "probe_gguf",
     "provenance",
+    "quiet_transformers",
     "resolve_model_dir",
     "split_generator_options",
 ]

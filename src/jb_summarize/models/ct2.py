@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import GREEDY, Decoding, TextGenerator
-from .hf import input_limit, quiet_transformers
+from .hf import input_limit
 from .hub import ModelNotAvailableError
 from .store import model_home
 from .suppress import chinese_token_ids, tokenizer_token_bytes
@@ -35,7 +35,6 @@ def converted_model_dir(model_dir: Path, compute_type: str) -> Path:
         target = model_home().parent / "ct2" / f"{digest}-{name}"
     if (target / "model.bin").is_file():
         return target
-    quiet_transformers()
     partial = target.with_name(target.name + ".partial")
     TransformersConverter(str(model_dir)).convert(str(partial), quantization=compute_type, force=True)
     os.replace(partial, target)
@@ -82,7 +81,6 @@ class CT2Seq2SeqGenerator(TextGenerator):
             import ctranslate2
         except ImportError as exc:
             raise ModelNotAvailableError("the ctranslate2 backend needs ctranslate2: pip install -e '.[ct2]'") from exc
-        quiet_transformers()
         from transformers import AutoTokenizer
 
         model_dir = Path(model_dir)

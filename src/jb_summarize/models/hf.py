@@ -21,6 +21,8 @@ Messages = list[dict[str, str]]
 
 
 def quiet_transformers() -> None:
+    """Silence transformers' own logging and progress bars, for the whole process: the CLI does this once;
+    the library itself leaves transformers' settings to its user."""
     import warnings
 
     from transformers.utils import logging as hf_logging
@@ -161,7 +163,6 @@ class Seq2SeqGenerator(HFGenerator):
         dtype: str | None = None,
         batch_size: int | None = None,
     ):
-        quiet_transformers()
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
@@ -213,7 +214,6 @@ class ChatGenerator(HFGenerator):
         dtype: str | None = None,
         batch_size: int | None = None,
     ):
-        quiet_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         extra = {"gguf_file": gguf_file} if gguf_file else {}

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
-from urllib.parse import urlparse
 
 __all__ = [
     "ModelNotAvailableError",
@@ -39,23 +37,29 @@ def hub_timeout() -> float:
 
 
 def probe_endpoint(endpoint: str, timeout: float) -> str | None:
-    """None when a TCP connection to the endpoint opens within the timeout, else the reason."""
-    url = urlparse(endpoint)
-    host = url.hostname or ""
-    port = url.port or (443 if url.scheme == "https" else 80)
+    """None when the endpoint answers an HTTP request within the timeout, else the reason.
+
+    The request goes through huggingface_hub's own HTTP session, so proxies (``HTTPS_PROXY``) and its other
+    settings apply as they will for the download itself.
+    """
+    from huggingface_hub.utils import get_session
+
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return None
-    except OSError as exc:
-        return f"{type(exc).__name__}: {exc}"
+        get_session().head(endpoint, timeout=timeout)
+    except Exception as exc:  # any transport failure: refused, unresolvable, timed out, proxy trouble
+        return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+    return None
 
 
 def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or os.sep in name.strip(os.sep).replace("/", "", 1) or Path(name).exists()
 
 
-def resolve_model_dir(name_or_path: str, revision: str | None = None, label: str | None = None) -> Path:
-    """A local folder holding the model: the folder itself, or the hub snapshot (cache first)."""
+def resolve_model_dir(
+    name_or_path: str, revision: str | None = None, label: str | None = None, *, offline: bool = False
+) -> Path:
+    """A local folder holding the model: the folder itself, or the hub snapshot (cache first; with
+    ``offline``, or ``HF_HUB_OFFLINE``, the cache only)."""
     label = label or name_or_path
     path = Path(name_or_path).expanduser()
     if path.is_dir():
@@ -79,10 +83,10 @@ def resolve_model_dir(name_or_path: str, revision: str | None = None, label: str
         f"cache, or use a model that works offline ('extractive', 'lead', or a GGUF model from "
         f"`jb-summarize models list`)"
     )
-    if hub_offline():
+    if offline or hub_offline():
+        why = "offline mode is on (--offline, JB_SUMMARIZE_OFFLINE or HF_HUB_OFFLINE)"
         raise ModelNotAvailableError(
-            f"model {label!r}: {at} is not in the Hugging Face cache ({HF_HUB_CACHE}) and HF_HUB_OFFLINE is set; "
-            + advice
+            f"model {label!r}: {at} is not in the Hugging Face cache ({HF_HUB_CACHE}) and {why}; " + advice
         )
     reason = probe_endpoint(endpoint, hub_timeout())
     if reason is not None:

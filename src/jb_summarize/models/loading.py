@@ -95,6 +95,7 @@ def load_generator(
         spec.hub_id if spec and spec.hub_id else name_or_path,
         revision=spec.revision if spec else None,
         label=name_or_path,
+        offline=offline_requested(offline),
     )
     from transformers import AutoConfig
 

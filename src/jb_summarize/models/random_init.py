@@ -12,8 +12,6 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .hf import quiet_transformers
-
 __all__ = ["CHATML_TEMPLATE", "build_marian", "build_mt5", "build_qwen2", "build_qwen2_gguf", "train_sentencepiece"]
 
 CHATML_TEMPLATE = (
@@ -67,7 +65,6 @@ def build_marian(
     import sentencepiece as spm
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
-    quiet_transformers()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     proto = train_sentencepiece(corpus, spm_vocab_size, unk_id=0, bos_id=-1, eos_id=-1, pad_id=-1)
@@ -116,7 +113,6 @@ def build_mt5(folder: str | Path, corpus: Iterable[str], *, d_model: int = 32, l
     import sentencepiece as spm
     from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
 
-    quiet_transformers()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     proto = train_sentencepiece(corpus, 1000, pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
@@ -154,7 +150,6 @@ def build_qwen2(
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 
-    quiet_transformers()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     bpe = Tokenizer(models.BPE())
