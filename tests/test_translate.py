@@ -74,9 +74,11 @@ def test_glossary_goes_into_chat_prompts_and_is_checked() -> None:
     assert result.info.flagged == [1]  # 'Cicheng' never appears in the answer
 
 
-def test_a_string_instead_of_a_list_is_refused() -> None:
-    with pytest.raises(TypeError):
-        Translator(FakeGenerator(length_tag)).translate("一。")
+def test_a_string_gives_one_translation_and_run_wants_a_list() -> None:
+    translator = Translator(FakeGenerator(length_tag))
+    assert translator.translate("一。") == "<2>"  # one output for the string, not one per character
+    with pytest.raises(TypeError, match="list of strings"):
+        translator.run("一。")
 
 
 def test_translate_iterable_streams_in_order() -> None:
