@@ -33,6 +33,7 @@ def test_records_and_flags_do_not_depend_on_grouping(group_sentences: int) -> No
     for record, section in zip(records, article.sections, strict=True):
         assert record["headline"] == section.headline
         assert record["flagged"] == (["body_en"] if MARK in section.body else [])
+        assert set(record["flag_reasons"]) == set(record["flagged"]) and all(record["flag_reasons"].values())
         assert record["body_en"].count("\n") == section.body.count("\n")
     assert sum(1 for r in records if r["flagged"]) == 1
     # one first-pass model call per group: one per section, a few, or one for the whole article

@@ -263,3 +263,21 @@ def test_resume_reads_back_records_holding_unicode_line_separators(tmp_path) -> 
     assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet"]) == 0
     assert main(["summarize", str(path), "--model", "lead", "-o", str(out), "--quiet", "--resume"]) == 0
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").split("\n") if line] == ["a\u2028b", "c"]
+
+
+def test_batch_records_say_why_they_are_flagged_and_meta_has_the_full_run_info(tmp_path, monkeypatch) -> None:
+    from helpers import FakeGenerator
+
+    from jb_summarize.tasks.translate import Translator
+
+    translator = Translator(FakeGenerator(lambda x, d: "Jiangbei invested 17 billion yuan in total."), retry=True)
+    monkeypatch.setattr(batch_cli, "task_from_args", lambda task, args: translator)
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": "江北完成投资178亿元。"}, ensure_ascii=False) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["translate", str(path), "-o", str(out), "--quiet"]) == 0
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["flagged"] == ["number"]
+    info = json.loads((tmp_path / "out.jsonl.meta.json").read_text())["run_info"]
+    assert info["backend"] == "fake" and info["retried"] == 1 and info["flagged"] == 1
+    assert info["decoding"]["forbid_chinese"] is True and "versions" in info

@@ -92,6 +92,11 @@ def summarize_article(
                 record["flagged"] = [
                     fields[j - first] for j in translation.info.flagged if first <= j < first + len(fields)
                 ]
+                record["flag_reasons"] = {
+                    fields[j - first]: translation.info.flag_reasons[str(j)]
+                    for j in translation.info.flagged
+                    if first <= j < first + len(fields)
+                }
                 record["translator"] = translator_info
             record["peak_rss_mb"] = round(peak_rss_mb(), 1)
             yield record

@@ -52,6 +52,7 @@ class RunInfo:
     n_units: int = 0
     retried: int = 0
     flagged: list[int] = field(default_factory=list)  # inputs whose output still failed a check after retry
+    flag_reasons: dict[str, list[str]] = field(default_factory=dict)  # str(input index) -> checks it failed
     notes: list[str] = field(default_factory=list)  # decoding options the backend could not honour
     seconds: float = 0.0
 

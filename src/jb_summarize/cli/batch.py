@@ -17,6 +17,21 @@ from ._common import PROG, CLIError, add_batch_size_argument, formatter, positiv
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
 
+def _run_info(runs: list[Any]) -> dict[str, Any] | None:
+    """The provenance of the task calls (model, revision or sha256, backend, decoding, runtime, versions) with
+    their counts summed; None when no call was made."""
+    unique = list({id(info): info for info in runs}.values())
+    if not unique:
+        return None
+    info = unique[-1].to_dict()
+    for key in ("n_inputs", "n_units", "retried", "seconds"):
+        info[key] = sum(getattr(i, key) for i in unique)
+    info["flagged"] = sum(len(i.flagged) for i in unique)
+    info.pop("flag_reasons", None)
+    info["notes"] = sorted({note for i in unique for note in i.notes})
+    return info
+
+
 def _one_line(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or "no message"
     return f"{type(exc).__name__}: {text[:300]}"
@@ -65,9 +80,13 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.output} exists: --overwrite to replace it (--resume to go on with its records)")
     task = task_from_args(args.command, args)
 
+    runs: list[Any] = []  # the RunInfo of every task call, for the .meta.json
+
     def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
         info, position = where
-        record = {"id": row["id"], key: output, "model": info.model, "flagged": position in info.flagged}
+        runs.append(info)
+        reasons = info.flag_reasons.get(str(position), [])
+        record = {"id": row["id"], key: output, "model": info.model, "flagged": reasons}
         if fmt != "jsonl":
             record["text"] = row["text"]
         return record
@@ -115,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
                 "skipped": [str(b) for b in bad],
                 "finished": failure is None,
                 "error": failure,
+                "run_info": _run_info(runs),
             }
             write_atomic(f"{records_path}.meta.json", json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
     if records_path is not None and fmt != "jsonl":  # otherwise the records file is the output

@@ -191,7 +191,10 @@ class Translator(ModelTask):
         bad = {u for u in failing if problems[u]}
 
         outputs = ["\n".join(" ".join(translated[u] for u in para) for para in layout) for layout in layouts]
-        flagged = [i for i, layout in enumerate(layouts) if any(u in bad for para in layout for u in para)]
+        reasons = {
+            i: sorted({problems[u] for para in layout for u in para if u in bad}) for i, layout in enumerate(layouts)
+        }
+        flagged = [i for i, why in reasons.items() if why]
         info = self._info(
             used=used,
             decoding={
@@ -205,6 +208,7 @@ class Translator(ModelTask):
             n_units=len(unique),
             retried=len(failing),
             flagged=flagged,
+            flag_reasons={str(i): reasons[i] for i in flagged},
         )
         return TaskResult(outputs, info)
 
