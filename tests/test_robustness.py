@@ -267,7 +267,6 @@ def test_resume_reads_back_records_holding_unicode_line_separators(tmp_path) -> 
 
 def test_batch_records_say_why_they_are_flagged_and_meta_has_the_full_run_info(tmp_path, monkeypatch) -> None:
     from helpers import FakeGenerator
-
     from jb_summarize.tasks.translate import Translator
 
     translator = Translator(FakeGenerator(lambda x, d: "Jiangbei invested 17 billion yuan in total."), retry=True)
