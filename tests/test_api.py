@@ -50,3 +50,33 @@ def test_loading_a_model_leaves_transformers_logging_alone(tiny_marian) -> None:
     hf_logging.enable_progress_bar()
     load_translator(str(tiny_marian), retry=False).translate(["江北。"])
     assert hf_logging.get_verbosity() == hf_logging.WARNING and hf_logging.is_progress_bar_enabled()
+
+
+def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) -> None:
+    from jb_summarize.cli import _common, main
+
+    seen: list[dict] = []
+
+    def fake_load_task(task, model=None, **options):
+        seen.append({"task": task, **options})
+        raise SystemExit(0)
+
+    monkeypatch.setattr(_common, "load_task", fake_load_task)
+    page = tmp_path / "p.jsonl"
+    page.write_text('{"id": 1, "text": "江北。"}\n')
+    flags = ["--unit", "paragraph", "--no-rewrite-amounts", "--allow-chinese", "--device", "cpu", "--batch-size", "3"]
+    for argv in (["translate", str(page), *flags], ["eval", "run", "--task", "translate", "--model", "m",
+                                                    "--benchmark", "seed-en", *flags]):  # fmt: skip
+        try:
+            main(argv)
+        except SystemExit:
+            pass
+    assert len(seen) == 2
+    for options in seen:
+        assert options["unit"] == "paragraph" and options["rewrite_amounts"] is False
+        assert options["forbid_chinese"] is False and options["device"] == "cpu" and options["batch_size"] == 3
+
+
+def test_device_auto_picks_the_cpu_without_a_gpu(tiny_marian) -> None:
+    translator = load_translator(str(tiny_marian), device="auto", retry=False)
+    assert translator.generator.device == "cpu"

@@ -7,6 +7,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..article import Article, load_article, load_seed_article, seed_text
 from ..tasks import Task, load_task
@@ -91,11 +92,42 @@ def progress_enabled(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
-def task_from_args(task: str, args: argparse.Namespace) -> Task:
-    """The task a command's --model, --offline and --max-chars (summaries) or --glossary and --no-glossary
-    (translations) ask for."""
-    if task == "summarize":
-        return load_task(task, args.model, offline=args.offline, max_chars=args.max_chars)
-    return load_task(
-        task, args.model, offline=args.offline, glossary_files=args.glossary, use_glossary=not args.no_glossary
+def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = True) -> None:
+    """The options of every command that runs a model: --batch-size and --device, and for translation
+    --unit, --no-rewrite-amounts and --allow-chinese."""
+    add_batch_size_argument(parser)
+    parser.add_argument(
+        "--device", default="cpu", help="cpu (default), cuda, cuda:N, or auto (a GPU when torch sees one)"
     )
+    if translation:
+        parser.add_argument(
+            "--unit",
+            choices=["sentence", "paragraph"],
+            default="sentence",
+            help="translate sentence by sentence (default) or a paragraph per model call",
+        )
+        parser.add_argument(
+            "--no-rewrite-amounts", action="store_true", help="leave 178亿元 as it is (default: 17.8 billion yuan)"
+        )
+        parser.add_argument(
+            "--allow-chinese", action="store_true", help="let translations contain Chinese tokens (default: never)"
+        )
+
+
+def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
+    """The loader options that ``add_model_arguments`` collected, for ``task``."""
+    options: dict[str, Any] = {"batch_size": args.batch_size, "device": args.device}
+    if task == "translate":
+        options.update(
+            unit=args.unit, rewrite_amounts=not args.no_rewrite_amounts, forbid_chinese=not args.allow_chinese
+        )
+    return options
+
+
+def task_from_args(task: str, args: argparse.Namespace) -> Task:
+    """The task a command's --model, --offline, the model options, and --max-chars (summaries) or --glossary
+    and --no-glossary (translations) ask for."""
+    options = {**model_options(args, task), "offline": args.offline}
+    if task == "summarize":
+        return load_task(task, args.model, max_chars=args.max_chars, **options)
+    return load_task(task, args.model, glossary_files=args.glossary, use_glossary=not args.no_glossary, **options)

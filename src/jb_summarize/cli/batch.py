@@ -12,7 +12,7 @@ from typing import Any
 from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task, write_atomic
 from ..report import FORMATS, render
 from ..tasks import TASKS
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, positive_int, progress_enabled, task_from_args
+from ._common import PROG, CLIError, add_model_arguments, formatter, positive_int, progress_enabled, task_from_args
 
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
@@ -184,7 +184,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--overwrite", action="store_true", help="start --output again from nothing")
         p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")
         p.add_argument("--shard", metavar="I/N", help="process shard I of N (0-based), for several machines")
-        add_batch_size_argument(p)
+        add_model_arguments(p, translation=command == "translate")
         p.add_argument("--chunk-size", type=positive_int, default=32, help="records per write-out step (default 32)")
         p.add_argument("--offline", action="store_true", help="never download a model")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

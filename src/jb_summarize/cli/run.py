@@ -15,7 +15,7 @@ from ..records import RecordWriter, write_atomic
 from ..report import run_html, run_markdown
 from ..results import peak_rss_mb
 from ..tasks import DEFAULT_TRANSLATOR, Summarizer, Translator, load_tasks
-from ._common import PROG, CLIError, add_batch_size_argument, formatter, positive_int, read_article
+from ._common import PROG, CLIError, add_model_arguments, formatter, model_options, positive_int, read_article
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
 
@@ -36,14 +36,13 @@ def _cell(text: str, width: int) -> str:
 
 def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None]:
     """Summariser and translator; one model load when both are the same model."""
-    common = {"offline": args.offline, "batch_size": args.batch_size}
     summarizer, translator = load_tasks(
         args.summarizer or args.model,
         None if args.no_translate else (args.translator or args.model),
-        summarizer_options={**common, "max_chars": args.max_chars},
+        summarizer_options={**model_options(args, "summarize"), "offline": args.offline, "max_chars": args.max_chars},
         translator_options={
-            **common,
-            "unit": args.unit,
+            **model_options(args, "translate"),
+            "offline": args.offline,
             "glossary_files": args.glossary,
             "use_glossary": not args.no_glossary,
         },
@@ -146,13 +145,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-chars", type=positive_int, default=30, help="summary length budget in characters (default 30)"
     )
-    p.add_argument(
-        "--unit",
-        choices=["sentence", "paragraph"],
-        default="sentence",
-        help="translate sentence by sentence (default) or a paragraph per model call",
-    )
-    add_batch_size_argument(p)
+    add_model_arguments(p)
     p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
     p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")
     p.add_argument("--offline", action="store_true", help="never download: fail if the model is not here")

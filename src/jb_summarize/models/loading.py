@@ -73,6 +73,7 @@ def load_generator(
     ``backend``: llama.cpp (default) or transformers for GGUF models; transformers (default) or
     ctranslate2 for seq2seq models. Other options go to the adapter that takes them.
     """
+    device = _auto_device() if device == "auto" else device
     spec = get_spec(name_or_path)
     if spec is not None and task not in spec.tasks:
         raise ModelNotAvailableError(f"model {spec.name!r} does not do {task} (it does: {', '.join(spec.tasks)})")
@@ -121,6 +122,13 @@ def load_generator(
     if backend == "ctranslate2":
         return CT2Seq2SeqGenerator(model_dir, **common, **langs, **ct2_options), spec
     return Seq2SeqGenerator(model_dir, **common, **langs, **options), spec
+
+
+def _auto_device() -> str:
+    """A GPU when torch sees one, else the CPU."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def offline_requested(offline: bool | None = None) -> bool:
