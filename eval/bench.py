@@ -13,7 +13,7 @@
   with --with-reference also the transformers GGUF path (fp32 and bf16: about 9 GB of RAM).
 - seed: the whole seed article through `jb-summarize run` with the default model (sentence and paragraph
   units) and with the 0.5B model, with the time, peak RSS and document BLEU of the lead section against
-  eval/references.
+  the package's references (src/jb_summarize/data/references).
 - layout: llama.cpp's two weight layouts (JB_SUMMARIZE_REPACK_WEIGHTS=on: repacked for the CPU's kernels,
   off: plain, the choice on CPUs with AMX) on the library path at batch 32 and on the whole seed article.
 
@@ -75,7 +75,7 @@ def build_marian() -> Path:
     from jb_summarize.models.random_init import build_marian as build
 
     if not (MARIAN_DIR / "model.safetensors").is_file():
-        english = (ROOT / "eval" / "references" / "seed.en").read_text(encoding="utf-8")
+        english = (ROOT / "src" / "jb_summarize" / "data" / "references" / "seed.en").read_text(encoding="utf-8")
         build(
             MARIAN_DIR,
             [seed_text(), english],
@@ -278,7 +278,7 @@ def measure_seed(unit: str, model: str) -> dict[str, Any]:
         meta = json.loads((Path(out) / "jiangbei-2022.meta.json").read_text())
         records = [json.loads(line) for line in (Path(out) / "jiangbei-2022.jsonl").read_text().splitlines()]
     lead = next(r for r in records if r["index"] == 5)
-    reference = " ".join((ROOT / "eval" / "references" / "seed.en").read_text(encoding="utf-8").splitlines()[6:])
+    reference = " ".join((ROOT / "src" / "jb_summarize" / "data" / "references" / "seed.en").read_text(encoding="utf-8").splitlines()[6:])
     lead_bleu = bleu([lead["body_en"].replace("\n", " ")], [[reference]], n_bootstrap=1)["score"]
     return {
         "task": "seed-article",

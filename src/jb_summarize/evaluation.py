@@ -5,7 +5,7 @@ Benchmarks are ``datasets.Dataset``s with the columns ``id``, ``source`` and ``r
 - ``seed``: the seed article's sections, body -> editors' headline (summaries);
 - ``lcsts``: LCSTS PART_III pairs with human label >= 3 (725), text -> summary;
 - ``wmt21``: WMT21 newstest2021 zh-en (1,948 lines), source -> reference A;
-- ``seed-en``: the project's own English references for the seed (eval/references/);
+- ``seed-en``: the project's own English references for the seed (shipped in ``data/references``);
 - any JSONL/CSV/TSV file (``text_field``/``ref_field`` name the columns), or a hub dataset name.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from importlib import resources
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,10 @@ def data_dir() -> Path:
 
 
 def references_dir() -> Path:
-    """``$JB_SUMMARIZE_REFERENCES``, else ``eval/references`` in the current folder."""
-    return Path(os.environ.get("JB_SUMMARIZE_REFERENCES") or Path.cwd() / "eval" / "references")
+    """``$JB_SUMMARIZE_REFERENCES``, else the references shipped with the package (``data/references``)."""
+    if os.environ.get("JB_SUMMARIZE_REFERENCES"):
+        return Path(os.environ["JB_SUMMARIZE_REFERENCES"])
+    return Path(str(resources.files("jb_summarize") / "data" / "references"))
 
 
 def _lines(path: Path) -> list[str]:
