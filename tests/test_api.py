@@ -80,3 +80,20 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
 def test_device_auto_picks_the_cpu_without_a_gpu(tiny_marian) -> None:
     translator = load_translator(str(tiny_marian), device="auto", retry=False)
     assert translator.generator.device == "cpu"
+
+
+def test_traditional_chinese_in_big5_end_to_end(tmp_path) -> None:
+    from jb_summarize import load_article
+    from jb_summarize.amounts import rewrite_amounts
+
+    text = "江北區去年新增就業2.5萬人，累計完成投資178億元。全區經濟穩步增長。"
+    page = tmp_path / "tw.txt"
+    page.write_bytes(text.encode("big5"))
+    article = load_article(page)
+    assert article.sections[0].body == text
+    assert article.sections[0].sentences == ["江北區去年新增就業2.5萬人，累計完成投資178億元。", "全區經濟穩步增長。"]
+    assert rewrite_amounts("新增就業2.5萬人，投資178億元，耕地1,226畝") == (
+        "新增就業 25,000 people，投資 17.8 billion yuan，耕地 1,226 mu"
+    )
+    simplified = "江北区去年新增就业2.5万人，累计完成投资178亿元。"
+    assert load_article(simplified.encode("gb18030")).sections[0].body == simplified

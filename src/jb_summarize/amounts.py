@@ -16,6 +16,8 @@ from .text import is_cjk
 __all__ = ["english_amount", "rewrite_amounts"]
 
 MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
+# Traditional Chinese (Taiwan, Hong Kong) writes the same words with other characters.
+MULTIPLIERS |= {"萬億": MULTIPLIERS["万亿"], "億": MULTIPLIERS["亿"], "萬": MULTIPLIERS["万"]}
 # Longest first, so that 平方公里 wins over 公里.
 UNITS = {
     "平方公里": "square kilometres",
@@ -33,12 +35,13 @@ UNITS = {
     "户": "households",
     "%": "%",
 }
-QUALIFIERS = {"左右": "about", "以上": "over", "余": "more than", "多": "more than", "以下": "under"}
+UNITS |= {"公頃": "hectares", "標箱": "TEU", "畝": "mu", "噸": "tonnes", "戶": "households"}
+QUALIFIERS = {"左右": "about", "以上": "over", "余": "more than", "餘": "more than", "多": "more than", "以下": "under"}
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _AMOUNT = re.compile(
     f"(?P<number>{_NUMBER})"
-    f"(?P<pre>余|多)?"
+    f"(?P<pre>余|餘|多)?"
     f"(?P<mult>{'|'.join(MULTIPLIERS)})?"
     f"(?P<unit>{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})?"
     f"(?P<post>左右|以上|以下)?"

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import time
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

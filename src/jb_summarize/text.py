@@ -58,7 +58,7 @@ def is_cjk(char: str) -> bool:
 
 
 def decode_bytes(data: bytes, name: str = "input") -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030; raise InputError for anything else."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, GB18030 or Big5; raise InputError otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 says so with its byte order mark
         try:
             data = data.decode("utf-16").encode("utf-8")
@@ -68,16 +68,33 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
         raise InputError(f"{name}: empty input")
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (NUL bytes), expected UTF-8 or GB18030 text")
-    for encoding in ("utf-8-sig", "gb18030"):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _legacy_chinese(data, name)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > len(text) // 1000:
+        raise InputError(f"{name}: looks like a binary file (control bytes), expected text")
+    return text
+
+
+# Full-width punctuation every Chinese text is full of, in either script.
+_CHINESE_PUNCTUATION = set("，。、；：？！「」『』“”（）《》")
+
+
+def _legacy_chinese(data: bytes, name: str) -> str:
+    """GB18030 (Simplified, mainland) or Big5 (Traditional, Taiwan and Hong Kong): the decoding whose text
+    holds the more Chinese punctuation (a Big5 file read as GB18030 decodes, but into nonsense without any)."""
+    decoded = []
+    for encoding in ("gb18030", "big5"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-        if controls > len(text) // 1000:
-            raise InputError(f"{name}: looks like a binary file (control bytes), expected text")
-        return text
-    raise InputError(f"{name}: not UTF-8 or GB18030 text")
+        decoded.append((sum(ch in _CHINESE_PUNCTUATION for ch in text), encoding == "gb18030", text))
+    if not decoded:
+        raise InputError(f"{name}: not UTF-8, UTF-16, GB18030 or Big5 text")
+    return max(decoded)[2]
 
 
 def clean_line(line: str, keep_word_spaces: bool = False) -> str:
