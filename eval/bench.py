@@ -37,6 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "eval" / "results" / "bench.json"
+SEED_EN = ROOT / "src" / "jb_summarize" / "data" / "references" / "seed.en"
 CACHE = Path(os.environ.get("JB_SUMMARIZE_BENCH_CACHE", Path.home() / ".cache" / "jb_summarize" / "bench"))
 MARIAN_DIR = CACHE / "marian-opus-mt-size"
 TOKENS = 40
@@ -75,7 +76,7 @@ def build_marian() -> Path:
     from jb_summarize.models.random_init import build_marian as build
 
     if not (MARIAN_DIR / "model.safetensors").is_file():
-        english = (ROOT / "src" / "jb_summarize" / "data" / "references" / "seed.en").read_text(encoding="utf-8")
+        english = SEED_EN.read_text(encoding="utf-8")
         build(
             MARIAN_DIR,
             [seed_text(), english],
@@ -278,7 +279,7 @@ def measure_seed(unit: str, model: str) -> dict[str, Any]:
         meta = json.loads((Path(out) / "jiangbei-2022.meta.json").read_text())
         records = [json.loads(line) for line in (Path(out) / "jiangbei-2022.jsonl").read_text().splitlines()]
     lead = next(r for r in records if r["index"] == 5)
-    reference = " ".join((ROOT / "src" / "jb_summarize" / "data" / "references" / "seed.en").read_text(encoding="utf-8").splitlines()[6:])
+    reference = " ".join(SEED_EN.read_text(encoding="utf-8").splitlines()[6:])
     lead_bleu = bleu([lead["body_en"].replace("\n", " ")], [[reference]], n_bootstrap=1)["score"]
     return {
         "task": "seed-article",
