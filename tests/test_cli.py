@@ -53,7 +53,7 @@ def test_sections_from_stdin() -> None:
         (b"", "empty"),
         (b"\x00\x01\x02binary", "binary"),
         ("江北".encode("utf-16-le"), "binary"),
-        (b"caf\xe9 \xff\xfe", "not UTF-8 or GB18030"),
+        (b"caf\xe9 \xff\xfe", "not UTF-8, UTF-16, GB18030 or Big5"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, content: bytes, message: str) -> None:
