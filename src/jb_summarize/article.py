@@ -203,16 +203,16 @@ def _stands_alone(raw_lines: Sequence[str], cleaned: Sequence[str], i: int) -> s
     return None
 
 
-def _column_width(cleaned: Sequence[str]) -> float:
+def _column_width(cleaned: Sequence[str], widths: Sequence[float]) -> float:
     """The page's usual line width: the most common width among lines of four characters or more."""
-    widths = Counter(round(_display_width(line)) for line in cleaned if len(line) >= 4)
-    return float(widths.most_common(1)[0][0]) if widths else 0.0
+    counts = Counter(round(width) for line, width in zip(cleaned, widths, strict=True) if len(line) >= 4)
+    return float(counts.most_common(1)[0][0]) if counts else 0.0
 
 
-def _column_foot(cleaned: Sequence[str], i: int, column: float) -> bool:
+def _column_foot(cleaned: Sequence[str], widths: Sequence[float], i: int, column: float) -> bool:
     """A full column-width line right under the text above it (no blank line between): a paragraph's first
     line at the foot of a column, which stands alone only because the column ends there."""
-    full = bool(column) and abs(_display_width(cleaned[i]) - column) <= 1
+    full = bool(column) and abs(widths[i] - column) <= 1
     return full and i > 0 and bool(cleaned[i - 1])
 
 
@@ -236,18 +236,17 @@ def _running_headers(cleaned: Sequence[str]) -> set[str]:
 def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
     """Group raw lines into paragraphs, title lines, credits and page titles; and the running-header lines."""
     cleaned = [clean_line(r) for r in raw_lines]
+    widths = [_display_width(line) for line in cleaned]
     repeated = _running_headers(cleaned)
-    column = _column_width(cleaned)
+    column = _column_width(cleaned, widths)
     blocks: list[_Block] = []
     running: set[int] = set()
     current: list[int] = []
 
     def flush(cue: str) -> None:
         if current:
-            lines = [cleaned[j] for j in current]
-            widths = [_display_width(line) for line in lines]
-            width = max(widths[:-1]) if len(widths) > 1 else 0.0
-            blocks.append(_Block("paragraph", join_lines(lines), list(current), width, cue))
+            width = max(widths[j] for j in current[:-1]) if len(current) > 1 else 0.0
+            blocks.append(_Block("paragraph", join_lines([cleaned[j] for j in current]), list(current), width, cue))
             current.clear()
 
     previous_blank = True
@@ -264,24 +263,26 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             continue
         if _indented(raw):
             flush("an indented line follows")
-        heading = clean_line(raw, keep_word_spaces=True)
-        credit = bool(_CREDIT.search(heading))
-        # An indented line opens a paragraph (or is a credit); headings are not indented.
-        title_like = _is_title_like(line) and (credit or not (_indented(raw) or _column_foot(cleaned, i, column)))
-        alone = _stands_alone(raw_lines, cleaned, i) if title_like else None
-        if alone and current and after_blank and not _NOTE.match(line):
+        note = bool(_NOTE.match(line))  # a note stays with its body: never a title line
+        alone = None
+        if _is_title_like(line) and not note:
+            heading = clean_line(raw, keep_word_spaces=True)
+            credit = bool(_CREDIT.search(heading))
+            # An indented line opens a paragraph (or is a credit); headings are not indented.
+            if credit or not (_indented(raw) or _column_foot(cleaned, widths, i, column)):
+                alone = _stands_alone(raw_lines, cleaned, i)
+        if alone and current and after_blank:
             flush("a blank line and a heading follow")
-        if alone and not current and not _NOTE.match(line):
+        if alone and not current:
             kind = "credit" if credit else ("caption" if _CAPTION.match(line) else "title")
             blocks.append(_Block(kind, heading, [i], cue=f"short, no sentence, {alone}"))
             continue
         current.append(i)
-        widths = [_display_width(cleaned[j]) for j in current]
         if ends_paragraph(line):
             flush("ends a sentence")
-        elif _NOTE.match(line):
+        elif note:
             flush("a source note")
-        elif len(widths) > 1 and _short(widths[-1], widths[:-1]):
+        elif len(current) > 1 and _short(widths[i], [widths[j] for j in current[:-1]]):
             flush("shorter than the lines above it")
     flush("end of text")
     return blocks, running
