@@ -17,10 +17,10 @@ from ._common import PROG, CLIError, add_model_arguments, formatter, positive_in
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
 
-def _run_info(runs: list[Any]) -> dict[str, Any] | None:
+def _run_info(runs: dict[int, Any]) -> dict[str, Any] | None:
     """The provenance of the task calls (model, revision or sha256, backend, decoding, runtime, versions) with
     their counts summed; None when no call was made."""
-    unique = list({id(info): info for info in runs}.values())
+    unique = list(runs.values())
     if not unique:
         return None
     info = unique[-1].to_dict()
@@ -80,11 +80,11 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.output} exists: --overwrite to replace it (--resume to go on with its records)")
     task = task_from_args(args.command, args)
 
-    runs: list[Any] = []  # the RunInfo of every task call, for the .meta.json
+    runs: dict[int, Any] = {}  # the RunInfo of every task call, for the .meta.json
 
     def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
         info, position = where
-        runs.append(info)
+        runs[id(info)] = info
         reasons = info.flag_reasons.get(str(position), [])
         record = {"id": row["id"], key: output, "model": info.model, "flagged": reasons}
         if fmt != "jsonl":
