@@ -63,6 +63,13 @@ def _crash_advice(layout: str | None) -> str:
     return "reinstall llama-cpp-python for this CPU (`make setup` builds it without the AMX kernels; see README)"
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def probe_gguf(path: str | Path, *, repack_weights: str | None = None, timeout: float = 300.0) -> ProbeResult:
     """Load ``path`` and decode a few tokens in a child process; never raises for what the child does."""
     start = time.perf_counter()
@@ -85,7 +92,7 @@ def probe_gguf(path: str | Path, *, repack_weights: str | None = None, timeout: 
         return ProbeResult(str(path), True, seconds, report.get("text", ""), layout)
     if done.returncode < 0:
         number = -done.returncode
-        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+        name = _signal_name(number)
         return ProbeResult(
             str(path),
             False,
