@@ -85,3 +85,41 @@ def test_cli_eval_run_missing_benchmark_file(tmp_path) -> None:
     proc = run_cli("eval", "run", "--task", "summarize", "--model", "lead", "--benchmark", "nobody/no-dataset")
     assert proc.returncode == 2 and "not a benchmark name" in proc.stderr.decode()
     assert len(proc.stderr.decode().strip().splitlines()) == 1
+
+
+def test_cli_eval_compare_runs_a_paired_test_of_two_results(tmp_path, capsys) -> None:
+    lead, extractive = tmp_path / "lead.json", tmp_path / "extractive.json"
+    for name, out in (("lead", lead), ("extractive", extractive)):
+        args = ["eval", "run", "--task", "summarize", "--model", name, "--benchmark", "lcsts", "--limit", "60"]
+        assert main([*args, "--output", str(out), "--bootstrap", "20", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "compare", str(lead), str(lead), "--json", "--bootstrap", "200"]) == 0
+    same = json.loads(capsys.readouterr().out)
+    assert [t["metric"] for t in same["tests"]] == ["rouge1", "rouge2", "rougeL", "bleu"]
+    assert all(t["delta"] == 0 and t["p"] == 1.0 for t in same["tests"])
+    assert main(["eval", "compare", str(lead), str(extractive), "--metric", "rougeL"]) == 0
+    shown = capsys.readouterr().out
+    record = json.loads(extractive.read_text())
+    base = json.loads(lead.read_text())
+    assert f"{base['metrics']['rougeL']:6.2f} -> {record['metrics']['rougeL']:6.2f}" in shown and "p=" in shown
+    # results without stored references (older files) read them again from the benchmark
+    for item in record["items"]:
+        del item["reference"]
+    extractive.write_text(json.dumps(record))
+    assert main(["eval", "compare", str(lead), str(extractive), "--metric", "rougeL", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tests"][0]["system"] == record["metrics"]["rougeL"]
+
+
+def test_cli_eval_compare_refuses_results_of_different_items(tmp_path) -> None:
+    from helpers import run_cli
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    base = {"benchmark": "seed", "lang": "zh", "items": [{"id": "1", "output": "x", "reference": "x"}]}
+    a.write_text(json.dumps(base))
+    b.write_text(json.dumps({**base, "items": [{"id": "2", "output": "x", "reference": "x"}]}))
+    proc = run_cli("eval", "compare", str(a), str(b))
+    assert proc.returncode == 2 and "same items" in proc.stderr.decode()
+    b.write_text("{not json")
+    proc = run_cli("eval", "compare", str(a), str(b))
+    assert proc.returncode == 2 and "not a JSON result" in proc.stderr.decode()
+    assert "Traceback" not in proc.stderr.decode()

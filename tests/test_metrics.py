@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jb_summarize.metrics import bootstrap_interval, rouge, score, tokenize_zh
+from jb_summarize.metrics import bootstrap_interval, corpus_statistics, paired_bootstrap, rouge, score, tokenize_zh
 
 
 def test_identical_chinese_strings_score_100() -> None:
@@ -33,11 +35,58 @@ def test_multiple_references_take_the_best() -> None:
     assert result["rouge1"] == 100.0
 
 
-def test_bootstrap_interval_is_fixed_and_contains_the_mean() -> None:
-    values = [float(v) for v in range(100)]
-    low, high = bootstrap_interval(values, n=500)
-    assert low < 49.5 < high
-    assert bootstrap_interval(values, n=500) == (low, high)
+def test_bootstrap_interval_is_fixed_and_contains_the_corpus_score() -> None:
+    hyps = [f"the district built {i} new roads and {i % 7} bridges" for i in range(60)]
+    refs = [[f"the district built {i} roads and {i % 5} bridges this year" for i in range(60)]]
+    for metric in ("bleu", "chrf"):
+        stats = corpus_statistics(metric, hyps, refs)
+        low, high = bootstrap_interval(stats, n=300)
+        assert low < stats.score() < high
+        assert bootstrap_interval(stats, n=300) == (low, high)
+        assert bootstrap_interval(stats, n=300, seed=1) != (low, high)
+
+
+_words = st.lists(
+    st.sampled_from(["news", "the", "yuan", "12.5", "billion", "Ningbo", "road", ",", "built"]), max_size=12
+)
+_lines = st.lists(_words.map(" ".join), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_lines, st.data())
+def test_statistics_give_sacrebleus_corpus_scores(hyps: list[str], data: st.DataObject) -> None:
+    """The per-item statistics behind intervals and paired tests sum to exactly sacrebleu's corpus score."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    refs = [data.draw(st.lists(_words.map(" ".join), min_size=len(hyps), max_size=len(hyps))) for _ in range(2)]
+    for n_refs in (1, 2):
+        streams = refs[:n_refs]
+        assert corpus_statistics("bleu", hyps, streams).score() == pytest.approx(
+            BLEU().corpus_score(hyps, streams).score
+        )
+        assert corpus_statistics("chrf", hyps, streams).score() == pytest.approx(
+            CHRF().corpus_score(hyps, streams).score
+        )
+
+
+def test_paired_bootstrap_tells_a_real_gain_from_none() -> None:
+    refs = [[f"officials said output rose {i} percent in district {i % 9}" for i in range(80)]]
+    good = [f"officials said output rose {i} percent in district {i % 9}" for i in range(80)]
+    bad = [f"people say output changed a lot in area {i}" for i in range(80)]
+    half = good[:40] + bad[40:]
+    for metric in ("bleu", "chrf"):
+        base = corpus_statistics(metric, half, refs)
+        better = paired_bootstrap(base, corpus_statistics(metric, good, refs), n=300)
+        assert better["delta"] > 0 and better["p"] < 0.01 and better["delta_ci"][0] > 0
+        same = paired_bootstrap(base, corpus_statistics(metric, half, refs), n=300)
+        assert same["delta"] == 0 and same["p"] > 0.5
+    with pytest.raises(ValueError, match="same metric"):
+        paired_bootstrap(corpus_statistics("bleu", good, refs), corpus_statistics("chrf", good, refs))
+
+
+def test_rouge_statistics_are_item_means() -> None:
+    stats = corpus_statistics("rougeL", ["江北增长", "宁波"], [["江北增长", "杭州"]])
+    assert stats.score() == pytest.approx(50.0)
 
 
 def test_mismatched_lengths_are_refused() -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .article import load_seed_article
-from .metrics import score
+from .metrics import ROUGE_TYPES, corpus_statistics, paired_bootstrap, score
 from .results import library_versions, peak_rss_mb
 
-__all__ = ["BENCHMARKS", "data_dir", "evaluate", "load_benchmark"]
+__all__ = ["BENCHMARKS", "compare_results", "data_dir", "evaluate", "load_benchmark"]
 
 BENCHMARKS = {"seed": "zh", "lcsts": "zh", "wmt21": "en", "seed-en": "en"}
 SAMPLE_SEED = 12345
@@ -163,5 +163,64 @@ def evaluate(
         "seconds": round(seconds, 2),
         "items_per_second": round(len(sources) / seconds, 3) if seconds else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
-        "items": [{"id": i, "output": o, **s} for i, o, s in zip(dataset["id"], result.outputs, per_item, strict=True)],
+        "items": [
+            {"id": i, "output": o, "reference": r, **s}
+            for i, o, r, s in zip(dataset["id"], result.outputs, references, per_item, strict=True)
+        ],
+    }
+
+
+def _references(result: dict[str, Any]) -> dict[str, str]:
+    """Reference by item id: stored in the result, else read again from its benchmark."""
+    items = result.get("items") or []
+    if items and all("reference" in item for item in items):
+        return {str(item["id"]): item["reference"] for item in items}
+    dataset = load_benchmark(result["benchmark"], limit=result.get("limit"))
+    return {str(i): r for i, r in zip(dataset["id"], dataset["reference"], strict=True)}
+
+
+def compare_results(
+    baseline: dict[str, Any], system: dict[str, Any], *, metrics: Sequence[str] | None = None, n_bootstrap: int = 1000
+) -> dict[str, Any]:
+    """Paired bootstrap test of two ``evaluate`` results on the same benchmark items, metric by metric."""
+    for key in ("benchmark", "lang"):
+        if baseline.get(key) != system.get(key):
+            raise ValueError(f"the results differ in {key}: {baseline.get(key)!r} vs {system.get(key)!r}")
+    base_items = {str(item["id"]): item["output"] for item in baseline.get("items") or []}
+    sys_items = {str(item["id"]): item["output"] for item in system.get("items") or []}
+    if not base_items or set(base_items) != set(sys_items):
+        raise ValueError(
+            f"the results must cover the same items ({len(base_items)} vs {len(sys_items)} items, "
+            f"{len(set(base_items) ^ set(sys_items))} ids in one only)"
+        )
+    references = _references(system)
+    ids = list(base_items)
+    refs = [[references[i] for i in ids]]
+    lang = system["lang"]
+    tokenize = (system.get("metric_settings") or {}).get("tokenize", "char")
+    names = list(metrics or (["rouge1", "rouge2", "rougeL", "bleu"] if lang == "zh" else ["bleu", "chrf"]))
+    tests = []
+    for name in names:
+        if name not in ("bleu", "chrf", *ROUGE_TYPES):
+            raise ValueError(f"unknown metric {name!r}: bleu, chrf, {', '.join(ROUGE_TYPES)}")
+
+        def stats(outputs: dict[str, str], name: str = name):
+            return corpus_statistics(name, [outputs[i] for i in ids], refs, lang=lang, tokenize=tokenize)
+
+        tests.append(paired_bootstrap(stats(base_items), stats(sys_items), n=n_bootstrap))
+    return {
+        "benchmark": system["benchmark"],
+        "n": len(ids),
+        "baseline": {
+            "model": baseline.get("model"),
+            "decoding": (baseline.get("model_info") or {}).get("decoding"),
+            "seconds": baseline.get("seconds"),
+        },
+        "system": {
+            "model": system.get("model"),
+            "decoding": (system.get("model_info") or {}).get("decoding"),
+            "seconds": system.get("seconds"),
+        },
+        "tests": tests,
+        "method": "paired bootstrap (Koehn 2004), same resampled items for both systems; p with +1 smoothing",
     }

@@ -3,25 +3,44 @@
 - ROUGE-1/2/L F1 (0-100) for Chinese through ``rouge-score`` with a Chinese tokenizer: characters by
   default (as LCSTS, CPT and CLGE report), jieba words as an option. ``rouge-score``'s own tokenizer keeps
   only ``[a-z0-9]`` and scores every Chinese pair 0; here identical Chinese strings score 100.
-- BLEU and chrF through sacrebleu (BLEU 13a for English, ``tokenize="zh"`` for Chinese).
-- Per-item scores, corpus scores, and 95% bootstrap intervals with a fixed seed.
+- BLEU and chrF through sacrebleu's public API (BLEU 13a for English, ``tokenize="zh"`` for Chinese).
+- Per-item scores, corpus scores, 95% intervals and paired significance tests, all by one method: every
+  metric is reduced to per-item sufficient statistics (BLEU: lengths and n-gram counts; chrF: character
+  n-gram counts; ROUGE: the item's F1), and a corpus score is a function of their sum. Intervals are the
+  2.5/97.5 percentiles of the corpus score over ``n`` bootstrap resamples of the items (seeded); the paired
+  test resamples both systems with the same indices (Koehn 2004, as sacrebleu and Moses do it).
 """
 
 from __future__ import annotations
 
-import random
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
+import numpy as np
+
 from .text import is_cjk
 
-__all__ = ["bleu", "bootstrap_interval", "chrf", "rouge", "score", "tokenize_zh"]
+__all__ = [
+    "CorpusStatistics",
+    "bleu",
+    "bootstrap_interval",
+    "chrf",
+    "corpus_statistics",
+    "paired_bootstrap",
+    "rouge",
+    "score",
+    "tokenize_zh",
+]
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 SEED = 12345
 _LATIN = re.compile(r"[A-Za-z0-9]+")
+_CHRF_ORDER = 6  # character n-grams 1..6, beta 2, whitespace removed: sacrebleu's chrF defaults
+_CHRF_BETA = 2
 
 
 def tokenize_zh(text: str, mode: str = "char") -> list[str]:
@@ -59,14 +78,60 @@ class _Tokenizer:
         return tokenize_zh(text, self.mode)
 
 
-def bootstrap_interval(values: Sequence[float], n: int = 1000, seed: int = SEED) -> tuple[float, float]:
-    """95% percentile bootstrap interval of the mean."""
-    if not values:
+@dataclass(frozen=True)
+class CorpusStatistics:
+    """Per-item sufficient statistics of one metric (``items`` rows) and the corpus score of their sum."""
+
+    name: str
+    items: np.ndarray  # shape (n_items, n_statistics)
+    from_sum: Callable[[np.ndarray], float]
+
+    def score(self, rows: np.ndarray | None = None) -> float:
+        """The corpus score of all items, or of the rows given (a resample)."""
+        stats = self.items if rows is None else self.items[rows]
+        return float(self.from_sum(stats.sum(axis=0)))
+
+
+def _resamples(n_items: int, n: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, n_items, size=(n, n_items))
+
+
+def bootstrap_interval(stats: CorpusStatistics, n: int = 1000, seed: int = SEED) -> tuple[float, float]:
+    """95% percentile bootstrap interval of the corpus score, ``n`` seeded resamples of the items."""
+    if len(stats.items) == 0 or n < 1:
         return (0.0, 0.0)
-    rng = random.Random(seed)
-    size = len(values)
-    means = sorted(sum(values[rng.randrange(size)] for _ in range(size)) / size for _ in range(n))
-    return (means[int(0.025 * (n - 1))], means[int(0.975 * (n - 1))])
+    scores = np.sort([stats.score(rows) for rows in _resamples(len(stats.items), n, seed)])
+    return (float(scores[int(0.025 * (n - 1))]), float(scores[int(0.975 * (n - 1))]))
+
+
+def paired_bootstrap(
+    baseline: CorpusStatistics, system: CorpusStatistics, n: int = 1000, seed: int = SEED
+) -> dict[str, Any]:
+    """Paired bootstrap test of ``system`` against ``baseline`` on the same items (Koehn 2004).
+
+    Both are resampled with the same indices; ``p`` is the chance of a difference at least as large as the
+    one observed when the systems are equal (sacrebleu's ``--paired-bs`` statistic and +1 smoothing; ties count,
+    so a system compared with itself gets p = 1).
+    ``delta_ci``: 95% percentile interval of system - baseline.
+    """
+    if baseline.items.shape != system.items.shape or baseline.name != system.name:
+        raise ValueError("paired bootstrap needs the same metric over the same items for both systems")
+    observed = system.score() - baseline.score()
+    rows = _resamples(len(system.items), n, seed)
+    deltas = np.array([system.score(r) - baseline.score(r) for r in rows])
+    spread = np.abs(deltas)  # centred: the spread of differences when the systems are equal
+    p = (int(np.sum(spread - spread.mean() >= abs(observed))) + 1) / (n + 1)
+    ordered = np.sort(deltas)
+    return {
+        "metric": system.name,
+        "baseline": round(baseline.score(), 4),
+        "system": round(system.score(), 4),
+        "delta": round(observed, 4),
+        "delta_ci": [round(float(ordered[int(0.025 * (n - 1))]), 4), round(float(ordered[int(0.975 * (n - 1))]), 4)],
+        "p": round(p, 4),
+        "n_bootstrap": n,
+        "seed": seed,
+    }
 
 
 def _version(dist: str) -> str:
@@ -74,6 +139,45 @@ def _version(dist: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _check_aligned(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> None:
+    if not references:
+        raise ValueError("no references given")
+    for k, stream in enumerate(references):
+        if len(stream) != len(hypotheses):
+            raise ValueError(f"reference {k + 1} has {len(stream)} lines, hypotheses have {len(hypotheses)}")
+
+
+def _interval_fields(stats: CorpusStatistics, n_bootstrap: int, seed: int) -> list[float] | None:
+    if n_bootstrap <= 1:
+        return None
+    return [round(v, 4) for v in bootstrap_interval(stats, n_bootstrap, seed)]
+
+
+def _method(n_bootstrap: int, seed: int) -> str:
+    return f"ci:percentile-bootstrap|bs:{n_bootstrap}|seed:{seed}"
+
+
+# --- ROUGE -------------------------------------------------------------------------------------------
+
+
+def _rouge_items(hypotheses: Sequence[str], references: Sequence[Sequence[str]], tokenize: str) -> list[dict]:
+    from rouge_score.rouge_scorer import RougeScorer
+
+    _check_aligned(hypotheses, references)
+    scorer = RougeScorer(list(ROUGE_TYPES), tokenizer=_Tokenizer(tokenize))
+    per_item: list[dict[str, float]] = []
+    for i, hypothesis in enumerate(hypotheses):
+        scores = scorer.score_multi([stream[i] for stream in references], hypothesis)
+        per_item.append({t: round(scores[t].fmeasure * 100, 4) for t in ROUGE_TYPES})
+    return per_item
+
+
+def _mean_statistics(name: str, values: Sequence[float]) -> CorpusStatistics:
+    """A metric whose corpus score is the mean of its item scores: statistics (score, 1)."""
+    items = np.array([[v, 1.0] for v in values], dtype=np.float64).reshape(-1, 2)
+    return CorpusStatistics(name, items, lambda s: s[0] / s[1] if s[1] else 0.0)
 
 
 def rouge(
@@ -89,51 +193,123 @@ def rouge(
     ``references`` is a list of reference streams (like sacrebleu): ``references[k][i]`` is the k-th
     reference of item i; with several, an item scores against its best reference.
     """
-    from rouge_score.rouge_scorer import RougeScorer
-
-    _check_aligned(hypotheses, references)
-    scorer = RougeScorer(list(ROUGE_TYPES), tokenizer=_Tokenizer(tokenize))
-    per_item: list[dict[str, float]] = []
-    for i, hypothesis in enumerate(hypotheses):
-        refs = [stream[i] for stream in references]
-        scores = scorer.score_multi(refs, hypothesis)
-        per_item.append({t: round(scores[t].fmeasure * 100, 4) for t in ROUGE_TYPES})
+    per_item = _rouge_items(hypotheses, references, tokenize)
     result: dict[str, Any] = {}
     for t in ROUGE_TYPES:
-        values = [item[t] for item in per_item]
-        result[t] = round(sum(values) / len(values), 4) if values else 0.0
-        result[f"{t}_ci"] = [round(v, 4) for v in bootstrap_interval(values, n_bootstrap, seed)]
+        stats = _mean_statistics(t, [item[t] for item in per_item])
+        result[t] = round(stats.score(), 4) if per_item else 0.0
+        result[f"{t}_ci"] = _interval_fields(stats, n_bootstrap, seed)
     result["per_item"] = per_item
     result["signature"] = (
-        f"rouge|f1|tok:{tokenize}|nrefs:{len(references)}|bs:{n_bootstrap}|seed:{seed}"
+        f"rouge|f1|tok:{tokenize}|nrefs:{len(references)}|{_method(n_bootstrap, seed)}"
         f"|rouge-score:{_version('rouge-score')}"
     )
     return result
 
 
-def _check_aligned(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> None:
-    if not references:
-        raise ValueError("no references given")
-    for k, stream in enumerate(references):
-        if len(stream) != len(hypotheses):
-            raise ValueError(f"reference {k + 1} has {len(stream)} lines, hypotheses have {len(hypotheses)}")
+# --- BLEU and chrF (sacrebleu) --------------------------------------------------------------------------
+
+
+def _bleu_metric(lang: str, sentence: bool = False) -> Any:
+    from sacrebleu.metrics import BLEU
+
+    tokenize = "zh" if lang == "zh" else "13a"
+    return BLEU(tokenize=tokenize, effective_order=sentence)
+
+
+def _bleu_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]], lang: str) -> CorpusStatistics:
+    from sacrebleu.metrics import BLEU
+
+    sentence_bleu = _bleu_metric(lang, sentence=True)
+    rows = []
+    for i, hypothesis in enumerate(hypotheses):
+        s = sentence_bleu.sentence_score(hypothesis, [stream[i] for stream in references])
+        rows.append([s.sys_len, s.ref_len, *s.counts, *s.totals])
+    items = np.array(rows, dtype=np.float64).reshape(-1, 10)
+
+    def from_sum(s: np.ndarray) -> float:
+        counts, totals = [int(v) for v in s[2:6]], [int(v) for v in s[6:10]]
+        return BLEU.compute_bleu(counts, totals, int(s[0]), int(s[1]), smooth_method="exp").score
+
+    return CorpusStatistics("bleu", items, from_sum)
+
+
+def _char_ngrams(text: str) -> list[Counter]:
+    from sacrebleu.metrics.helpers import extract_all_char_ngrams
+
+    return extract_all_char_ngrams(text, _CHRF_ORDER, False)
+
+
+def _chrf_from_sum(s: np.ndarray) -> float:
+    """sacrebleu's chrF of summed (hyp, ref, match) counts per order: effective-order averaged P and R."""
+    factor = _CHRF_BETA**2
+    precisions, recalls = [], []
+    for n in range(_CHRF_ORDER):
+        n_hyp, n_ref, n_match = s[3 * n : 3 * n + 3]
+        if n_hyp > 0 and n_ref > 0:
+            precisions.append(n_match / n_hyp)
+            recalls.append(n_match / n_ref)
+    if not precisions:
+        return 0.0
+    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    return float(100 * (1 + factor) * p * r / (factor * p + r)) if p + r else 0.0
+
+
+def _chrf_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> CorpusStatistics:
+    rows = []
+    for i, hypothesis in enumerate(hypotheses):
+        hyp = _char_ngrams(hypothesis)
+        best: list[float] = []
+        for ref_text in (stream[i] for stream in references):  # several references: the best-scoring one
+            ref = _char_ngrams(ref_text)
+            row = [  # as sacrebleu: an order the reference is too short for counts no hypothesis n-grams
+                float(v)
+                for h, r in zip(hyp, ref, strict=True)
+                for v in (sum(h.values()) if r else 0, sum(r.values()), sum((h & r).values()))
+            ]
+            if not best or _chrf_from_sum(np.array(row)) > _chrf_from_sum(np.array(best)):
+                best = row
+        rows.append(best)
+    return CorpusStatistics("chrf", np.array(rows, dtype=np.float64).reshape(-1, 3 * _CHRF_ORDER), _chrf_from_sum)
+
+
+def corpus_statistics(
+    metric: str,
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    *,
+    lang: str = "en",
+    tokenize: str = "char",
+) -> CorpusStatistics:
+    """Per-item statistics of ``metric`` (bleu, chrf, rouge1, rouge2, rougeL), for intervals and paired tests."""
+    _check_aligned(hypotheses, references)
+    if metric == "bleu":
+        return _bleu_statistics(hypotheses, references, lang)
+    if metric == "chrf":
+        return _chrf_statistics(hypotheses, references)
+    if metric in ROUGE_TYPES:
+        return _mean_statistics(metric, [item[metric] for item in _rouge_items(hypotheses, references, tokenize)])
+    raise ValueError(f"unknown metric {metric!r}: bleu, chrf, {', '.join(ROUGE_TYPES)}")
 
 
 def _sacrebleu(
-    metric: Any, sentence_metric: Any, hypotheses: Sequence[str], references: Sequence[Sequence[str]], n_bootstrap: int
+    metric: Any,
+    sentence_metric: Any,
+    stats: CorpusStatistics,
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    n_bootstrap: int,
 ) -> dict[str, Any]:
-    _check_aligned(hypotheses, references)
-    corpus = metric.corpus_score(list(hypotheses), [list(r) for r in references], n_bootstrap=n_bootstrap)
     per_item = [
         round(float(sentence_metric.sentence_score(h, [r[i] for r in references]).score), 4)
         for i, h in enumerate(hypotheses)
     ]
+    corpus = metric.corpus_score(list(hypotheses), [list(r) for r in references])
     out: dict[str, Any] = {"score": round(float(corpus.score), 4)}
-    if n_bootstrap > 1:  # sacrebleu reports the bootstrap mean and the half-width of its 95% interval
-        mean, half = float(corpus._mean), float(corpus._ci)
-        out["ci"] = [round(mean - half, 4), round(mean + half, 4)]
+    if n_bootstrap > 1:
+        out["ci"] = _interval_fields(stats, n_bootstrap, SEED)
     out["per_item"] = per_item
-    out["signature"] = str(metric.get_signature())
+    out["signature"] = f"{metric.get_signature()}|{_method(n_bootstrap, SEED)}"
     return out
 
 
@@ -141,19 +317,19 @@ def bleu(
     hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, lang: str = "en", n_bootstrap: int = 1000
 ) -> dict[str, Any]:
     """sacrebleu BLEU: 13a tokenisation for English, ``zh`` for Chinese."""
-    from sacrebleu.metrics import BLEU
-
-    tokenize = "zh" if lang == "zh" else "13a"
-    sentence_bleu = BLEU(tokenize=tokenize, effective_order=True)  # per-item scores of short lines
-    return _sacrebleu(BLEU(tokenize=tokenize), sentence_bleu, hypotheses, references, n_bootstrap)
+    _check_aligned(hypotheses, references)
+    stats = _bleu_statistics(hypotheses, references, lang)
+    return _sacrebleu(_bleu_metric(lang), _bleu_metric(lang, sentence=True), stats, hypotheses, references, n_bootstrap)
 
 
 def chrf(hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, n_bootstrap: int = 1000) -> dict[str, Any]:
     """sacrebleu chrF (character n-gram F-score, beta 2)."""
     from sacrebleu.metrics import CHRF
 
+    _check_aligned(hypotheses, references)
+    stats = _chrf_statistics(hypotheses, references)
     metric = CHRF()
-    return _sacrebleu(metric, metric, hypotheses, references, n_bootstrap)
+    return _sacrebleu(metric, metric, stats, hypotheses, references, n_bootstrap)
 
 
 def score(

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..evaluation import BENCHMARKS, evaluate, load_benchmark
+from ..evaluation import BENCHMARKS, compare_results, evaluate, load_benchmark
 from ..metrics import score
 from ..tasks import TASKS
 from ..text import decode_bytes
@@ -104,6 +104,41 @@ def run_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_result(path: str) -> dict:
+    try:
+        result = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CLIError(f"{path}: no such file") from exc
+    except (OSError, ValueError) as exc:
+        raise CLIError(f"{path}: not a JSON result of `eval run` ({exc})") from exc
+    if not isinstance(result, dict) or "items" not in result or "lang" not in result:
+        raise CLIError(f"{path}: not a JSON result of `eval run` (no items)")
+    return result
+
+
+def compare(args: argparse.Namespace) -> int:
+    baseline, system = _read_result(args.baseline), _read_result(args.system)
+    try:
+        report = compare_results(baseline, system, metrics=args.metric, n_bootstrap=args.bootstrap)
+    except (ValueError, FileNotFoundError) as exc:
+        raise CLIError(str(exc).strip("'\"")) from exc
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"{report['benchmark']} n={report['n']}: {args.system} vs baseline {args.baseline}")
+    for test in report["tests"]:
+        verdict = "significant" if test["p"] < args.alpha else "not significant"
+        low, high = test["delta_ci"]
+        print(
+            f"{test['metric']:7s} {test['baseline']:6.2f} -> {test['system']:6.2f}  delta {test['delta']:+.2f} "
+            f"[{low:+.2f}, {high:+.2f}]  p={test['p']:.4f} ({verdict} at {args.alpha})"
+        )
+    seconds = report["baseline"]["seconds"], report["system"]["seconds"]
+    if all(seconds):
+        print(f"time    {seconds[0]:.1f} s -> {seconds[1]:.1f} s ({seconds[1] / seconds[0] - 1:+.0%})")
+    return 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "eval",
@@ -113,7 +148,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         epilog=(
             "examples:\n"
             f"  {PROG} eval score --hyp system.en --ref ref.en --lang en\n"
-            f"  {PROG} eval run --task summarize --model extractive --benchmark lcsts"
+            f"  {PROG} eval run --task summarize --model extractive --benchmark lcsts\n"
+            f"  {PROG} eval compare eval/results/old.json eval/results/new.json"
         ),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -186,3 +222,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--output", metavar="FILE", help="JSON result (default eval/results/TASK-BENCHMARK-MODEL.json)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=run_benchmark)
+
+    c = actions.add_parser(
+        "compare",
+        formatter_class=formatter,
+        help="paired bootstrap test of two `eval run` results on the same items",
+        description=(
+            "Is SYSTEM better than BASELINE, or is the difference noise? Both JSON results (from `eval run`)\n"
+            "must score the same benchmark items. Each metric is recomputed from the stored outputs and a paired\n"
+            "bootstrap test (Koehn 2004, as sacrebleu --paired-bs) gives the difference, its 95% interval and p."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} eval compare eval/results/base.json eval/results/new.json\n"
+            f"  {PROG} eval compare base.json new.json --metric chrf --json"
+        ),
+    )
+    c.add_argument("baseline", metavar="BASELINE", help="JSON result of the previous default")
+    c.add_argument("system", metavar="SYSTEM", help="JSON result of the change")
+    c.add_argument(
+        "--metric", action="append", help="bleu, chrf, rouge1, rouge2, rougeL (repeat; default: all of the language)"
+    )
+    c.add_argument(
+        "--bootstrap", type=positive_int, default=1000, metavar="N", help="bootstrap resamples (default 1000)"
+    )
+    c.add_argument("--alpha", type=float, default=0.05, help="significance level for the verdict (default 0.05)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.set_defaults(func=compare)
