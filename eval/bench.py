@@ -97,7 +97,7 @@ def measure_seq2seq(config: dict[str, Any]) -> dict[str, Any]:
 
     start = time.perf_counter()
     if config["backend"] == "transformers":
-        generator = Seq2SeqGenerator(MARIAN_DIR)
+        generator = Seq2SeqGenerator.from_pretrained(MARIAN_DIR)
     else:
         generator = CT2Seq2SeqGenerator(
             MARIAN_DIR, inter_threads=config["inter_threads"], intra_threads=config["intra_threads"]

@@ -97,3 +97,49 @@ def test_traditional_chinese_in_big5_end_to_end(tmp_path) -> None:
     )
     simplified = "江北区去年新增就业2.5万人，累计完成投资178亿元。"
     assert load_article(simplified.encode("gb18030")).sections[0].body == simplified
+
+
+def test_a_task_over_a_model_the_caller_already_loaded(tiny_marian, tiny_qwen) -> None:
+    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, pipeline
+
+    text = "江北区完成投资178亿元。"
+    expected = load_translator(str(tiny_marian), retry=False).translate(text)
+    model, tokenizer = AutoModelForSeq2SeqLM.from_pretrained(tiny_marian), AutoTokenizer.from_pretrained(tiny_marian)
+    loaded = load_translator(model, tokenizer=tokenizer, retry=False)
+    assert loaded.generator.kind == "seq2seq" and loaded.generator.model is model
+    assert loaded.translate(text) == expected
+    chat_model, chat_tokenizer = (
+        AutoModelForCausalLM.from_pretrained(tiny_qwen),
+        AutoTokenizer.from_pretrained(tiny_qwen),
+    )
+    chat = load_summarizer(chat_model, tokenizer=chat_tokenizer, max_new_tokens=4)
+    assert chat.generator.kind == "chat" and isinstance(chat("江北区经济稳步增长。"), str)
+    # transformers 5 has no translation pipeline; a text-generation pipeline over a chat model serves
+    generation = pipeline("text-generation", model=chat_model, tokenizer=chat_tokenizer)
+    from_pipeline = load_summarizer(generation, max_new_tokens=4)
+    assert from_pipeline.generator.model is chat_model
+    assert from_pipeline("江北区经济稳步增长。") == chat("江北区经济稳步增长。")
+    import pytest
+
+    with pytest.raises(TypeError, match="with its tokenizer"):
+        load_translator(model)
+
+
+def test_decoding_options_per_call(tiny_marian) -> None:
+    import pytest
+
+    translator = load_translator(str(tiny_marian), retry=False, num_beams=1)
+    texts = ["江北区完成投资178亿元。", "全区经济稳步增长。"]
+    beams = translator.run(texts, num_beams=3, repetition_penalty=1.2)
+    assert beams.info.decoding["num_beams"] == 3 and beams.info.decoding["repetition_penalty"] == 1.2
+    assert translator.decoding.num_beams == 1  # the loaded task is unchanged
+    assert translator.run(texts).info.decoding["num_beams"] == 1
+    assert translator.translate(texts, rewrite_amounts=False) == translator.with_options(rewrite_amounts=False)(texts)
+    assert translator.run(texts, rewrite_amounts=False).info.decoding["rewrite_amounts"] is False
+    with pytest.raises(TypeError, match="no per-call option temperature"):
+        translator.translate(texts, temperature=0.7)
+    with pytest.raises(ValueError, match="unit must be"):
+        translator.translate(texts, unit="page")
+    summarizer = load_summarizer("lead", max_chars=30)
+    assert summarizer("江北区新增就业2.5万人。全区经济稳步增长。", max_chars=12) == "江北区新增就业2.5万人"
+    assert list(summarizer.summarize_iterable(["一二三四五。"], max_chars=2)) == ["一二"]

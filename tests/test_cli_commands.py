@@ -74,7 +74,7 @@ def test_eval_score_reproduces_wmt21(shared_dir, capsys) -> None:
     assert round(result["bleu"], 1) == 32.4 and round(result["chrf"], 1) == 61.3
     assert result["bleu_ci"][0] < result["bleu"] < result["bleu_ci"][1]
     assert main(args) == 0
-    assert "signature: nrefs:1|bs:100" in capsys.readouterr().out
+    assert "|ci:percentile-bootstrap|bs:100|seed:12345" in capsys.readouterr().out
 
 
 def test_eval_score_chinese_from_stdin(tmp_path) -> None:

@@ -15,7 +15,14 @@ from .base import GREEDY, Decoding, TextGenerator, run_in_batches
 from .hub import ModelNotAvailableError
 from .suppress import chinese_token_ids, tokenizer_token_bytes
 
-__all__ = ["ChatGenerator", "HFGenerator", "Seq2SeqGenerator", "input_limit", "quiet_transformers"]
+__all__ = [
+    "ChatGenerator",
+    "HFGenerator",
+    "Seq2SeqGenerator",
+    "generator_from_model",
+    "input_limit",
+    "quiet_transformers",
+]
 
 Messages = list[dict[str, str]]
 
@@ -153,27 +160,18 @@ class Seq2SeqGenerator(HFGenerator):
 
     def __init__(
         self,
-        model_dir: str | Path,
+        model: Any,
+        tokenizer: Any,
         *,
-        source: str | None = None,
+        source: str,
         device: str = "cpu",
         max_input_tokens: int | None = None,
         src_lang: str | None = None,
         tgt_lang: str | None = None,
-        dtype: str | None = None,
         batch_size: int | None = None,
     ):
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, **({"dtype": dtype} if dtype else {}))
         super().__init__(
-            model,
-            tokenizer,
-            source=source or str(model_dir),
-            device=device,
-            max_input_tokens=max_input_tokens,
-            batch_size=batch_size,
+            model, tokenizer, source=source, device=device, max_input_tokens=max_input_tokens, batch_size=batch_size
         )
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self._forced_bos: int | None = None
@@ -188,6 +186,17 @@ class Seq2SeqGenerator(HFGenerator):
                 )
             self._forced_bos = token_id
 
+    @classmethod
+    def from_pretrained(
+        cls, model_dir: str | Path, *, source: str | None = None, dtype: str | None = None, **options: Any
+    ) -> Seq2SeqGenerator:
+        """Model and tokenizer from a local folder; ``options`` as in the constructor."""
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, **({"dtype": dtype} if dtype else {}))
+        return cls(model, tokenizer, source=source or str(model_dir), **options)
+
     def generation_kwargs(self) -> dict[str, Any]:
         return {"forced_bos_token_id": self._forced_bos} if self._forced_bos is not None else {}
 
@@ -198,6 +207,13 @@ class Seq2SeqGenerator(HFGenerator):
         return {k: v.to(self.device) for k, v in enc.items()}
 
 
+def _check_chat_template(tokenizer: Any, source: str) -> None:
+    if not getattr(tokenizer, "chat_template", None):
+        raise ModelNotAvailableError(
+            f"model {source!r}: its tokenizer has no chat template; pass an instruction-tuned model or a seq2seq model"
+        )
+
+
 class ChatGenerator(HFGenerator):
     """Instruction-tuned causal LMs through the tokenizer's chat template; inputs are message lists."""
 
@@ -205,36 +221,40 @@ class ChatGenerator(HFGenerator):
 
     def __init__(
         self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        source: str,
+        device: str = "cpu",
+        max_input_tokens: int | None = None,
+        batch_size: int | None = None,
+    ):
+        _check_chat_template(tokenizer, source)
+        tokenizer.padding_side = "left"
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        super().__init__(
+            model, tokenizer, source=source, device=device, max_input_tokens=max_input_tokens, batch_size=batch_size
+        )
+
+    @classmethod
+    def from_pretrained(
+        cls,
         model_dir: str | Path,
         *,
         source: str | None = None,
-        device: str = "cpu",
-        max_input_tokens: int | None = None,
         gguf_file: str | None = None,
         dtype: str | None = None,
-        batch_size: int | None = None,
-    ):
+        **options: Any,
+    ) -> ChatGenerator:
+        """Model and tokenizer from a local folder (or a GGUF file in it); ``options`` as in the constructor."""
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         extra = {"gguf_file": gguf_file} if gguf_file else {}
         tokenizer = AutoTokenizer.from_pretrained(model_dir, **extra)
-        if not getattr(tokenizer, "chat_template", None):
-            raise ModelNotAvailableError(
-                f"model {source or str(model_dir)!r}: its tokenizer has no chat template; "
-                "pass an instruction-tuned model or a seq2seq model"
-            )
-        tokenizer.padding_side = "left"
-        if tokenizer.pad_token is None:
-            tokenizer.pad_token = tokenizer.eos_token
+        _check_chat_template(tokenizer, source or str(model_dir))  # before the weights are read
         model = AutoModelForCausalLM.from_pretrained(model_dir, **extra, **({"dtype": dtype} if dtype else {}))
-        super().__init__(
-            model,
-            tokenizer,
-            source=source or str(model_dir),
-            device=device,
-            max_input_tokens=max_input_tokens,
-            batch_size=batch_size,
-        )
+        return cls(model, tokenizer, source=source or str(model_dir), **options)
 
     def generation_kwargs(self) -> dict[str, Any]:
         return {"pad_token_id": self.tokenizer.pad_token_id}
@@ -254,3 +274,18 @@ class ChatGenerator(HFGenerator):
 
     def _new_tokens(self, output: Any, encoded: dict[str, Any]) -> Any:
         return output[:, encoded["input_ids"].shape[1] :]
+
+
+def generator_from_model(
+    model: Any, tokenizer: Any = None, *, source: str | None = None, device: str | None = None, **options: Any
+) -> HFGenerator:
+    """A generator over a transformers model and tokenizer the caller has already loaded, or a pipeline
+    (its ``model`` and ``tokenizer``); encoder-decoder models become seq2seq, others chat."""
+    if tokenizer is None and hasattr(model, "model") and hasattr(model, "tokenizer"):  # a transformers pipeline
+        model, tokenizer = model.model, model.tokenizer
+    if tokenizer is None or not hasattr(model, "generate") or not hasattr(model, "config"):
+        raise TypeError("pass a transformers model with its tokenizer, or a transformers pipeline")
+    source = source or getattr(model.config, "name_or_path", None) or type(model).__name__
+    device = device or str(getattr(model, "device", "cpu"))
+    kind = Seq2SeqGenerator if getattr(model.config, "is_encoder_decoder", False) else ChatGenerator
+    return kind(model, tokenizer, source=source, device=device, **options)

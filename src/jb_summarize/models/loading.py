@@ -10,7 +10,7 @@ from typing import Any
 from .base import TextGenerator
 from .ct2 import CT2Seq2SeqGenerator
 from .fetch import check_model_file, fetch_model, model_state
-from .hf import ChatGenerator, Seq2SeqGenerator
+from .hf import ChatGenerator, Seq2SeqGenerator, generator_from_model
 from .hub import ModelNotAvailableError, resolve_model_dir
 from .llamacpp import LlamaCppGenerator
 from .registry import ModelSpec, get_spec
@@ -39,6 +39,7 @@ GENERATOR_OPTIONS = (
     "inter_threads",
     "intra_threads",
     "max_batch_tokens",
+    "tokenizer",
 )
 _CT2_OPTIONS = ("compute_type", "inter_threads", "intra_threads", "max_batch_tokens")
 
@@ -66,14 +67,22 @@ def _detect_langs(model_dir: Path) -> tuple[str | None, str | None]:
 
 
 def load_generator(
-    name_or_path: str, *, task: str, device: str = "cpu", **options: Any
+    name_or_path: str | Any, *, task: str, device: str | None = None, **options: Any
 ) -> tuple[TextGenerator, ModelSpec | None]:
     """The adapter for a model, and its registry entry when it has one.
 
-    ``backend``: llama.cpp (default) or transformers for GGUF models; transformers (default) or
-    ctranslate2 for seq2seq models. Other options go to the adapter that takes them.
+    ``name_or_path``: a registry name, a folder, a hub id or a GGUF file; or a transformers model already
+    loaded (with ``tokenizer=``) or a transformers pipeline, used as it is (on its own device unless
+    ``device`` says otherwise). ``backend``: llama.cpp (default) or transformers for GGUF models;
+    transformers (default) or ctranslate2 for seq2seq models. ``device``: cpu (default), cuda, or auto (a
+    GPU when torch sees one). Other options go to the adapter that takes them.
     """
     device = _auto_device() if device == "auto" else device
+    if not isinstance(name_or_path, str | os.PathLike):
+        taken = ("tokenizer", "max_input_tokens", "batch_size", "src_lang", "tgt_lang", "source")
+        return generator_from_model(name_or_path, device=device, **{k: options[k] for k in taken if k in options}), None
+    name_or_path = str(name_or_path)
+    device = device or "cpu"
     spec = get_spec(name_or_path)
     if spec is not None and task not in spec.tasks:
         raise ModelNotAvailableError(f"model {spec.name!r} does not do {task} (it does: {', '.join(spec.tasks)})")
@@ -110,7 +119,7 @@ def load_generator(
     if not config.is_encoder_decoder:
         if backend == "ctranslate2":
             raise ModelNotAvailableError(f"model {name_or_path!r}: the ctranslate2 backend here is for seq2seq models")
-        return ChatGenerator(model_dir, **common, **options), spec
+        return ChatGenerator.from_pretrained(model_dir, **common, **options), spec
 
     src_lang, tgt_lang = _detect_langs(model_dir)
     if spec is not None:
@@ -121,7 +130,7 @@ def load_generator(
     langs = {"src_lang": src_lang, "tgt_lang": tgt_lang, **langs}
     if backend == "ctranslate2":
         return CT2Seq2SeqGenerator(model_dir, **common, **langs, **ct2_options), spec
-    return Seq2SeqGenerator(model_dir, **common, **langs, **options), spec
+    return Seq2SeqGenerator.from_pretrained(model_dir, **common, **langs, **options), spec
 
 
 def _auto_device() -> str:
@@ -155,7 +164,7 @@ def _load_gguf(
     if backend == "llama.cpp":
         return LlamaCppGenerator(path, source=spec.name, **common, **options)
     if backend == "transformers":  # the reference path: dequantised to float32, slow and large
-        return ChatGenerator(path.parent, source=spec.name, gguf_file=path.name, **common, **options)
+        return ChatGenerator.from_pretrained(path.parent, source=spec.name, gguf_file=path.name, **common, **options)
     raise ModelNotAvailableError(f"model {spec.name!r}: unknown backend {backend!r} (llama.cpp or transformers)")
 
 

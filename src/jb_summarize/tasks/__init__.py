@@ -14,7 +14,6 @@ from typing import Any
 from ..glossary import load_glossary
 from ..models.hub import ModelNotAvailableError
 from ..models.loading import load_generator, split_generator_options
-from ..models.registry import get_spec
 from .base import ModelTask, Task
 from .summarize import BUILTIN_SUMMARIZERS, ModelSummarizer, Summarizer, load_summarizer
 from .translate import DEFAULT_TRANSLATOR, Translator, load_translator
@@ -82,8 +81,8 @@ def load_task(task: str, model: str | None = None, **options: Any) -> Task:
 
 
 def load_tasks(
-    summarizer: str | None = None,
-    translator: str | None = None,
+    summarizer: str | Any | None = None,
+    translator: str | Any | None = None,
     *,
     summarizer_options: dict[str, Any] | None = None,
     translator_options: dict[str, Any] | None = None,
@@ -94,18 +93,18 @@ def load_tasks(
     """
     summarizer_options = task_options("summarize", **(summarizer_options or {}))
     translator_options = task_options("translate", **(translator_options or {}))
-    shared = summarizer is not None and summarizer == translator and summarizer.lower() not in BUILTIN_SUMMARIZERS
+    builtin = isinstance(summarizer, str) and summarizer.lower() in BUILTIN_SUMMARIZERS
+    shared = summarizer is not None and not builtin and (summarizer is translator or summarizer == translator)
     if not shared:
         return (
-            load_summarizer(summarizer, **summarizer_options) if summarizer else None,
-            load_translator(translator, **translator_options) if translator else None,
+            load_summarizer(summarizer, **summarizer_options) if summarizer is not None else None,
+            load_translator(translator, **translator_options) if translator is not None else None,
         )
     adapter, summarizer_task = split_generator_options(summarizer_options)
     _, translator_task = split_generator_options(translator_options)
     generator, spec = load_generator(summarizer, task="summarize", **adapter)
     if spec is not None and "translate" not in spec.tasks:
         raise ModelNotAvailableError(f"model {spec.name!r} does not do translate (it does: {', '.join(spec.tasks)})")
-    spec = spec or get_spec(summarizer)
     return (
         ModelSummarizer(generator, spec=spec, **summarizer_task),
         Translator(generator, spec=spec, **translator_task),

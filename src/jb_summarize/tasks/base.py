@@ -3,11 +3,13 @@ texts to prompts to the generator and back, with the decoding options in one pla
 
     result = task.run(texts)          # TaskResult: outputs (one per input, in order) and RunInfo
     task(texts)                       # the outputs alone
+    task.run(texts, num_beams=4)      # options for this call only (``call_options``)
     task.iterable(stream)             # outputs of a stream, ``chunk_size`` texts at a time
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -49,14 +51,38 @@ class Task(ABC):
     output_field = ""  # the column a batch call adds: "summary" or "translation"
     name = ""
     batch_size: int | None = None
+    call_options: tuple[str, ...] = ()  # options a single call may change (``run(texts, num_beams=4)``)
+
+    def with_options(self, **options: Any) -> Task:
+        """A copy of this task with some of its ``call_options`` changed (None keeps one); the model is shared."""
+        unknown = sorted(set(options) - set(self.call_options))
+        if unknown:
+            allowed = ", ".join(self.call_options) or "none"
+            raise TypeError(
+                f"{type(self).__name__} takes no per-call option {', '.join(unknown)} (it takes: {allowed})"
+            )
+        task = copy.copy(self)
+        task._set_options({k: v for k, v in options.items() if v is not None})
+        return task
+
+    def _set_options(self, options: dict[str, Any]) -> None:
+        for key, value in options.items():
+            setattr(self, key, value)
 
     def run(
-        self, texts: Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int | None = None,
+        show_progress_bar: bool = False,
+        **options: Any,
     ) -> TaskResult:
-        """One output per input, in order, with the provenance of the call."""
+        """One output per input, in order, with the provenance of the call; ``options``: any of
+        ``call_options``, for this call only."""
         check_texts(texts)
+        task = self.with_options(**options) if options else self
         start = time.perf_counter()
-        result = self._run(list(texts), batch_size, show_progress_bar)
+        result = task._run(list(texts), batch_size, show_progress_bar)
         result.info.seconds = time.perf_counter() - start
         return result
 
@@ -65,24 +91,34 @@ class Task(ABC):
         """The outputs and provenance of ``run`` (its time is filled in by ``run``)."""
 
     def outputs(
-        self, texts: str | Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+        self,
+        texts: str | Sequence[str],
+        *,
+        batch_size: int | None = None,
+        show_progress_bar: bool = False,
+        **options: Any,
     ) -> str | list[str]:
         """A string for a string, a list for a list (as transformers pipelines do)."""
-        if isinstance(texts, str):
-            return self.run([texts], batch_size=batch_size, show_progress_bar=show_progress_bar).outputs[0]
-        return self.run(texts, batch_size=batch_size, show_progress_bar=show_progress_bar).outputs
+        single = isinstance(texts, str)
+        result = self.run(
+            [texts] if single else texts, batch_size=batch_size, show_progress_bar=show_progress_bar, **options
+        )
+        return result.outputs[0] if single else result.outputs
 
-    def __call__(self, texts: str | Sequence[str] | Mapping[str, Any]) -> Any:
+    def __call__(self, texts: str | Sequence[str] | Mapping[str, Any], **options: Any) -> Any:
         """A string for a string, a list for a list, and for a ``datasets`` batch (``Dataset.map(task,
         batched=True)``) the batch with ``output_field`` added from its "text" column."""
         if isinstance(texts, Mapping):
-            return {**texts, self.output_field: self.outputs([str(t) for t in texts["text"]])}
-        return self.outputs(texts)
+            return {**texts, self.output_field: self.outputs([str(t) for t in texts["text"]], **options)}
+        return self.outputs(texts, **options)
 
-    def iterable(self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256) -> Iterator[str]:
+    def iterable(
+        self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256, **options: Any
+    ) -> Iterator[str]:
         """Outputs of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
+        task = self.with_options(**options) if options else self
         for chunk in chunked(texts, chunk_size):
-            yield from self.run(chunk, batch_size=batch_size).outputs
+            yield from task.run(chunk, batch_size=batch_size).outputs
 
 
 def decoding_with_defaults(spec: ModelSpec | None, fallbacks: Mapping[str, Any], **explicit: Any) -> Decoding:
@@ -96,8 +132,17 @@ def decoding_with_defaults(spec: ModelSpec | None, fallbacks: Mapping[str, Any],
     return Decoding(**values)
 
 
+_DECODING_FIELDS = frozenset(Decoding.__dataclass_fields__)
+
+
 class ModelTask(Task):
     """A task on a ``TextGenerator``: texts become inputs (prompts on chat models), outputs are cleaned."""
+
+    def _set_options(self, options: dict[str, Any]) -> None:
+        decoding = {k: v for k, v in options.items() if k in _DECODING_FIELDS}
+        if decoding:
+            self.decoding = self.decoding.replace(**decoding)
+        super()._set_options({k: v for k, v in options.items() if k not in _DECODING_FIELDS})
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..models.base import TextGenerator
 from ..models.loading import load_generator, split_generator_options
-from ..models.registry import ModelSpec, get_spec
+from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
 from ..sentences import sentences_of, split_clauses
 from ..text import is_cjk
@@ -42,14 +42,22 @@ class Summarizer(Task):
     output_field = "summary"
 
     def summarize(
-        self, texts: str | Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+        self,
+        texts: str | Sequence[str],
+        *,
+        batch_size: int | None = None,
+        show_progress_bar: bool = False,
+        **options: Any,
     ) -> str | list[str]:
-        """A string for a string, a list (one output per input, in order) for a list."""
-        return self.outputs(texts, batch_size=batch_size, show_progress_bar=show_progress_bar)
+        """A string for a string, a list (one output per input, in order) for a list; ``options``: any of
+        ``call_options`` for this call only."""
+        return self.outputs(texts, batch_size=batch_size, show_progress_bar=show_progress_bar, **options)
 
-    def summarize_iterable(self, texts: Iterable[str], *, chunk_size: int = 256) -> Iterator[str]:
+    def summarize_iterable(
+        self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256, **options: Any
+    ) -> Iterator[str]:
         """Summaries of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
-        return self.iterable(texts, chunk_size=chunk_size)
+        return self.iterable(texts, batch_size=batch_size, chunk_size=chunk_size, **options)
 
 
 # --- extractive -----------------------------------------------------------------------------------
@@ -128,6 +136,7 @@ def _select(text: str, rank: bool, max_chars: int | None, max_units: int) -> str
 
 class _SelectingSummarizer(Summarizer):
     rank = False
+    call_options = ("max_chars", "max_sentences")
 
     def __init__(self, max_chars: int | None = 30, max_sentences: int = 3, batch_size: int | None = None):
         if max_chars is not None and max_chars < 1:
@@ -174,6 +183,8 @@ class ModelSummarizer(ModelTask, Summarizer):
     joined chunk summaries are summarised again.
     """
 
+    call_options = ("max_chars", "max_new_tokens", "num_beams", "no_repeat_ngram_size", "repetition_penalty")
+
     def __init__(
         self,
         generator: TextGenerator,
@@ -198,6 +209,10 @@ class ModelSummarizer(ModelTask, Summarizer):
         defaults = spec.decoding if spec else {}
         wanted = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
         self.max_new_tokens = min(wanted, generator.max_output_tokens or wanted)
+
+    def _set_options(self, options: dict[str, Any]) -> None:
+        super()._set_options(options)
+        self.max_new_tokens = min(self.max_new_tokens, self.generator.max_output_tokens or self.max_new_tokens)
 
     def _input_budget(self) -> int:
         # room for the prompt's own tokens on chat models
@@ -268,15 +283,16 @@ class ModelSummarizer(ModelTask, Summarizer):
 BUILTIN_SUMMARIZERS = {"extractive": ExtractiveSummarizer, "lead": LeadSummarizer}
 
 
-def load_summarizer(name_or_path: str = "extractive", **options: Any) -> Summarizer:
-    """A summariser by registry name ('extractive', 'lead', 'mt5-xlsum', ...), local folder or hub id.
+def load_summarizer(name_or_path: str | Any = "extractive", **options: Any) -> Summarizer:
+    """A summariser by registry name ('extractive', 'lead', 'mt5-xlsum', ...), local folder or hub id, or
+    over a transformers model already loaded (``tokenizer=`` beside it) or a transformers pipeline.
 
     Options: ``max_chars``; for models also ``num_beams``, ``no_repeat_ngram_size``, ``max_new_tokens``,
     ``batch_size``, ``device``, ``max_input_tokens``.
     """
     generator_options, options = split_generator_options(options)
-    builtin = BUILTIN_SUMMARIZERS.get(name_or_path.lower())
+    builtin = BUILTIN_SUMMARIZERS.get(name_or_path.lower()) if isinstance(name_or_path, str) else None
     if builtin is not None:
         return builtin(**options)  # no weights: adapter options (device, offline, ...) do not apply
     generator, spec = load_generator(name_or_path, task="summarize", **generator_options)
-    return ModelSummarizer(generator, spec=spec or get_spec(name_or_path), **options)
+    return ModelSummarizer(generator, spec=spec, **options)

@@ -22,7 +22,7 @@ from ..amounts import rewrite_amounts as english_amounts
 from ..glossary import find_terms
 from ..models.base import Decoding, TextGenerator
 from ..models.loading import load_generator, split_generator_options
-from ..models.registry import ModelSpec, get_spec
+from ..models.registry import ModelSpec
 from ..results import TaskResult
 from ..sentences import sentences_of, split_clauses
 from .base import ModelTask, decoding_with_defaults
@@ -81,11 +81,25 @@ def segment(text: str, fits: Callable[[str], bool], unit: str = "sentence") -> l
     return paragraphs
 
 
+def _check_unit(unit: str) -> None:
+    if unit not in ("sentence", "paragraph"):
+        raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
+
+
 class Translator(ModelTask):
     """A translation task over one generator (seq2seq or chat). Build once, call on lists."""
 
     task = "translate"
     output_field = "translation"
+    call_options = (
+        "num_beams",
+        "no_repeat_ngram_size",
+        "repetition_penalty",
+        "forbid_chinese",
+        "unit",
+        "retry",
+        "rewrite_amounts",
+    )
 
     def __init__(
         self,
@@ -102,8 +116,7 @@ class Translator(ModelTask):
         rewrite_amounts: bool = True,
         forbid_chinese: bool = True,
     ):
-        if unit not in ("sentence", "paragraph"):
-            raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
+        _check_unit(unit)
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1},
@@ -117,6 +130,10 @@ class Translator(ModelTask):
         self.unit = unit
         self.retry = retry
         self.rewrite_amounts = rewrite_amounts
+
+    def _set_options(self, options: dict[str, Any]) -> None:
+        _check_unit(options.get("unit", self.unit))
+        super()._set_options(options)
 
     def _fits(self, text: str) -> bool:
         # chat prompts add their instructions (and the glossary) around the unit
@@ -213,20 +230,27 @@ class Translator(ModelTask):
         return TaskResult(outputs, info)
 
     def translate(
-        self, texts: str | Sequence[str], *, batch_size: int | None = None, show_progress_bar: bool = False
+        self,
+        texts: str | Sequence[str],
+        *,
+        batch_size: int | None = None,
+        show_progress_bar: bool = False,
+        **options: Any,
     ) -> str | list[str]:
-        """A string for a string, a list (one output per input, in order) for a list."""
-        return self.outputs(texts, batch_size=batch_size, show_progress_bar=show_progress_bar)
+        """A string for a string, a list (one output per input, in order) for a list; ``options``: any of
+        ``call_options`` for this call only."""
+        return self.outputs(texts, batch_size=batch_size, show_progress_bar=show_progress_bar, **options)
 
     def translate_iterable(
-        self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256
+        self, texts: Iterable[str], *, batch_size: int | None = None, chunk_size: int = 256, **options: Any
     ) -> Iterator[str]:
         """Translations of a stream of texts, in order, holding ``chunk_size`` texts at a time."""
-        return self.iterable(texts, batch_size=batch_size, chunk_size=chunk_size)
+        return self.iterable(texts, batch_size=batch_size, chunk_size=chunk_size, **options)
 
 
-def load_translator(name_or_path: str = DEFAULT_TRANSLATOR, **options: Any) -> Translator:
-    """A translator by registry name ('opus-mt-zh-en', 'nllb-200-distilled-600m', ...), folder or hub id.
+def load_translator(name_or_path: str | Any = DEFAULT_TRANSLATOR, **options: Any) -> Translator:
+    """A translator by registry name ('opus-mt-zh-en', 'nllb-200-distilled-600m', ...), folder or hub id, or
+    over a transformers model already loaded (``tokenizer=`` beside it) or a transformers pipeline.
 
     Options: ``batch_size``, ``num_beams``, ``glossary`` (dict zh -> en), ``unit`` ('sentence' or
     'paragraph'), ``retry``, ``rewrite_amounts`` (178亿元 -> 17.8 billion yuan before translating, on by
@@ -234,4 +258,4 @@ def load_translator(name_or_path: str = DEFAULT_TRANSLATOR, **options: Any) -> T
     """
     generator_options, options = split_generator_options(options)
     generator, spec = load_generator(name_or_path, task="translate", **generator_options)
-    return Translator(generator, spec=spec or get_spec(name_or_path), **options)
+    return Translator(generator, spec=spec, **options)
