@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from jb_summarize.amounts import english_amount, rewrite_amounts
+from jb_summarize.amounts import chinese_number, count_in_english, counts, english_amount, rewrite_amounts
 from jb_summarize.glossary import find_terms, load_glossary, parse_glossary
 from jb_summarize.text import InputError
 
@@ -22,10 +22,69 @@ from jb_summarize.text import InputError
         ("100余平方米的屏幕", "more than 100 square metres 的屏幕"),
         ("2021年全区培育了2个项目", "2021年全区培育了2个项目"),
         ("研发投入强度达到3.5%以上", "研发投入强度达到 over 3.5%"),
+        # Chinese numerals: amounts with 万/亿, or 十/百/千 before a unit; counts and idioms stay
+        ("完成投资三千万元", "完成投资 30 million yuan"),
+        ("两亿三千万元用于", "230 million yuan 用于"),
+        ("一千多万元", "more than 10 million yuan"),
+        ("新增就业1.2万余人", "新增就业 more than 12,000 people"),
+        ("五百亩耕地", "500 mu 耕地"),
+        ("十亿元以上", "over 1 billion yuan"),
+        ("两个百亿级产业", "两个 10-billion-yuan-scale 产业"),
+        ("千亿级集群", "100-billion-yuan-scale 集群"),
+        ("千万不要", "千万不要"),
+        ("三人参加", "三人参加"),
+        ("第一万人", "第一万人"),
+        ("二〇二二年", "二〇二二年"),
+        ("江北區投資三千萬元", "江北區投資 30 million yuan"),
     ],
 )
 def test_rewrite_amounts(zh: str, en: str) -> None:
     assert rewrite_amounts(zh) == en
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("三千", 3000),
+        ("十五", 15),
+        ("一百零五", 105),
+        ("两亿三千万", 230_000_000),
+        ("一万亿", 10**12),
+        ("一亿五千万", 150_000_000),
+        ("两万三千", 23_000),
+        ("二〇二二", 2022),
+        ("十", 10),
+        ("兩萬", 20_000),
+    ],
+)
+def test_chinese_numerals(numeral: str, value: int) -> None:
+    assert chinese_number(numeral) == value
+
+
+def test_counts_of_things_must_survive_translation() -> None:
+    assert counts("其中10亿元以上项目8个，培育两个百亿级产业，推进三大工程，第3个") == [8, 2, 3]
+    assert counts("增长18个百分点") == []  # two digits: the figure check covers it
+    assert count_in_english(8, "8 projects") and count_in_english(8, "eight projects")
+    assert not count_in_english(8, "projects of over 1 billion yuan accounted for 18 of them")
+    assert count_in_english(2, "both industries") and not count_in_english(3, "major projects")
+
+
+def test_the_translation_check_flags_a_lost_count() -> None:
+    from jb_summarize.models.base import TextGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    class Echo(TextGenerator):
+        backend, kind, source = "test", "seq2seq", "echo"
+
+        def count_tokens(self, text: str) -> int:
+            return len(text)
+
+        def generate(self, inputs, **kwargs) -> list[str]:
+            return ["Of which there were many projects worth over 1 billion yuan in the district"] * len(inputs)
+
+    translator = Translator(Echo(), forbid_chinese=False)
+    result = translator.run(["其中10亿元以上项目8个。"])
+    assert result.info.flag_reasons == {"0": ["number"]}
 
 
 def test_english_amount_has_no_float_noise() -> None:

@@ -65,6 +65,7 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
     page = tmp_path / "p.jsonl"
     page.write_text('{"id": 1, "text": "江北。"}\n')
     flags = ["--unit", "paragraph", "--no-rewrite-amounts", "--allow-chinese", "--device", "cpu", "--batch-size", "3"]
+    flags += ["--to-simplified"]
     for argv in (["translate", str(page), *flags], ["eval", "run", "--task", "translate", "--model", "m",
                                                     "--benchmark", "seed-en", *flags]):  # fmt: skip
         try:
@@ -75,6 +76,7 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
     for options in seen:
         assert options["unit"] == "paragraph" and options["rewrite_amounts"] is False
         assert options["forbid_chinese"] is False and options["device"] == "cpu" and options["batch_size"] == 3
+        assert options["to_simplified"] is True
 
 
 def test_device_auto_picks_the_cpu_without_a_gpu(tiny_marian) -> None:
@@ -143,3 +145,17 @@ def test_decoding_options_per_call(tiny_marian) -> None:
     summarizer = load_summarizer("lead", max_chars=30)
     assert summarizer("江北区新增就业2.5万人。全区经济稳步增长。", max_chars=12) == "江北区新增就业2.5万人"
     assert list(summarizer.summarize_iterable(["一二三四五。"], max_chars=2)) == ["一二"]
+
+
+def test_traditional_input_converted_to_simplified_on_request(tiny_marian) -> None:
+    from jb_summarize.text import to_simplified
+
+    traditional = "江北區去年新增就業2.5萬人，累計完成投資178億元。"
+    assert to_simplified(traditional) == "江北区去年新增就业2.5万人，累计完成投资178亿元。"
+    summarizer = load_summarizer("lead", max_chars=14)
+    assert summarizer(traditional) == "江北區去年新增就業2.5萬人"
+    assert summarizer(traditional, to_simplified=True) == "江北区去年新增就业2.5万人"
+    translator = load_translator(str(tiny_marian), retry=False, to_simplified=True)
+    plain = load_translator(str(tiny_marian), retry=False)
+    assert translator(traditional) == plain(to_simplified(traditional))
+    assert translator.run([traditional]).info.decoding["to_simplified"] is True

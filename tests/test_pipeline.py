@@ -6,6 +6,7 @@ import pytest
 
 from helpers import FakeGenerator
 from jb_summarize import load_seed_article, load_summarizer
+from jb_summarize.amounts import DIGITS
 from jb_summarize.pipeline import summarize_article
 from jb_summarize.tasks.translate import Translator
 
@@ -13,8 +14,11 @@ MARK = "档案馆"  # occurs in one section of the seed
 
 
 def respond(text, decoding) -> str:
-    """Figures kept, every other character spelt out; the marked section stays Chinese."""
-    return "still 江北" if MARK in text else "".join(c if c.isascii() else "ab" for c in text)
+    """Figures kept (Chinese digits as figures), every other character spelt out; the marked section stays
+    Chinese."""
+    if MARK in text:
+        return "still 江北"
+    return "".join(c if c.isascii() else str(DIGITS[c]) if c in DIGITS else "ab" for c in text)
 
 
 @pytest.mark.parametrize("group_sentences", [1, 20, 1000])

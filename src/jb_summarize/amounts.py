@@ -1,9 +1,12 @@
 """Rewrite Chinese amounts as English figures before translation (any backend).
 
 Models trip over 万 (10^4) and 亿 (10^8): 178亿元 comes out as "178 billion". Writing the amount in
-English in the source (178亿元 -> 17.8 billion yuan) fixes that.
+English in the source (178亿元 -> 17.8 billion yuan) fixes that. Chinese numerals are read too (三千万元 ->
+30 million yuan, 两个百亿级 -> two 10-billion-yuan-scale), and ``counts`` lists the small counts of things
+(8个, 两个, 三大) that a translation must keep.
 
     rewrite_amounts("累计完成投资178亿元")   # '累计完成投资 17.8 billion yuan'
+    chinese_number("两亿三千万")             # 230000000
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from decimal import Decimal
 
 from .text import is_cjk
 
-__all__ = ["english_amount", "rewrite_amounts"]
+__all__ = ["chinese_number", "count_in_english", "counts", "english_amount", "rewrite_amounts"]
 
 MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
 # Traditional Chinese (Taiwan, Hong Kong) writes the same words with other characters.
@@ -38,14 +41,65 @@ UNITS = {
 UNITS |= {"公頃": "hectares", "標箱": "TEU", "畝": "mu", "噸": "tonnes", "戶": "households"}
 QUALIFIERS = {"左右": "about", "以上": "over", "余": "more than", "餘": "more than", "多": "more than", "以下": "under"}
 
+DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5}
+DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CN_DIGIT = "〇零一二两兩三四五六七八九"
+# A Chinese numeral starts with a digit or 十 (not 百/千: 千万 is also "by all means") and may hold 万/亿
+# between digits (两亿三千万).
+_CN_NUMBER = f"[{_CN_DIGIT}十][{_CN_DIGIT}十百千]*(?:[万萬亿億]+[{_CN_DIGIT}十百千]+)*"
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _AMOUNT = re.compile(
-    f"(?P<number>{_NUMBER})"
+    f"(?P<number>{_NUMBER}|(?<!第){_CN_NUMBER})"
     f"(?P<pre>余|餘|多)?"
     f"(?P<mult>{'|'.join(MULTIPLIERS)})?"
-    f"(?P<unit>{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})?"
+    f"(?P<pre2>余|餘|多)?"
+    f"(?P<unit>{_UNIT_PATTERN})?"
     f"(?P<post>左右|以上|以下)?"
 )
+# 百亿级 / 千亿级 / 万亿级: an industry's scale in yuan of output.
+_SCALE = re.compile(r"(十|百|千)?(万亿|亿|万)级")
+# A count of things: one digit (or Chinese digit) before a measure word; a translation must keep it.
+_MEASURE_WORDS = "个項项家座条條所大名位批类類种種支场場次届屆轮輪处處片幅栋棟台臺辆輛艘架张張份篇部"
+_COUNT = re.compile(f"(?<![\\d.,{_CN_DIGIT}十百千第])([1-9]|[一二两兩三四五六七八九])(?=[{_MEASURE_WORDS}])")
+_COUNT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def chinese_number(numeral: str) -> int:
+    """The value of a Chinese numeral: '三千' -> 3000, '两亿三千万' -> 230000000, '十五' -> 15, '二〇二二' -> 2022."""
+    if not numeral or any(c not in DIGITS and c not in _SMALL_UNITS and c not in _LARGE_UNITS for c in numeral):
+        raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    if all(c in DIGITS for c in numeral):  # digit by digit, as years are written
+        return int("".join(str(DIGITS[c]) for c in numeral))
+    total, wan, section, digit = 0, 0, 0, None  # 亿 parts, 万 parts, below 万, the digit just read
+    for char in numeral:
+        if char in DIGITS:
+            digit = DIGITS[char]
+        elif char in _SMALL_UNITS:
+            section += (1 if digit is None else digit) * _SMALL_UNITS[char]
+            digit = None
+        elif _LARGE_UNITS[char] == 10**4:
+            wan += (section + (digit or 0)) * 10**4
+            section, digit = 0, None
+        else:  # 亿: scales what was read since the last 亿 (so 一万亿 is 10^12)
+            total += (wan + section + (digit or 0)) * 10**8
+            wan, section, digit = 0, 0, None
+    return total + wan + section + (digit or 0)
+
+
+def counts(text: str) -> list[int]:
+    """The small counts of things in ``text`` (8个项目, 两个, 三大): one digit before a measure word."""
+    return [int(c) if c.isdigit() else DIGITS[c] for c in _COUNT.findall(text)]
+
+
+def count_in_english(count: int, english: str) -> bool:
+    """Whether ``english`` carries ``count`` as a figure or a word (8 / eight; 2 / two, both, a pair)."""
+    words = {str(count), _COUNT_WORDS[count]} | ({"both", "pair", "twin", "dual", "double"} if count == 2 else set())
+    words |= {"a", "an", "single"} if count == 1 else set()
+    tokens = set(re.findall(r"[a-z]+|\d+", english.lower()))
+    return bool(words & tokens)
 
 
 def _plain(value: Decimal) -> str:
@@ -55,11 +109,16 @@ def _plain(value: Decimal) -> str:
 
 
 def english_amount(number: str, multiplier: str | None = None) -> str:
-    """'178', '亿' -> '17.8 billion'; '2.5', '万' -> '25,000'; '1226' -> '1,226'."""
-    value = Decimal(number.replace(",", "")) * (MULTIPLIERS[multiplier] if multiplier else 1)
-    if multiplier and value >= 10**9:
+    """'178', '亿' -> '17.8 billion'; '2.5', '万' -> '25,000'; '1226' -> '1,226'; '三千', '万' -> '30 million'."""
+    cn = not number[0].isdigit()
+    if cn:  # the multiplier belongs to the numeral: 两亿三千 + 万
+        value = Decimal(chinese_number(number + (multiplier or "")))
+    else:
+        value = Decimal(number.replace(",", "")) * (MULTIPLIERS[multiplier] if multiplier else 1)
+    large = multiplier or (cn and any(c in _LARGE_UNITS for c in number))
+    if large and value >= 10**9:
         return f"{_plain(value / 10**9)} billion"
-    if multiplier and value >= 10**6:
+    if large and value >= 10**6:
         return f"{_plain(value / 10**6)} million"
     if value == value.to_integral_value():
         return f"{int(value):,}"
@@ -69,7 +128,12 @@ def english_amount(number: str, multiplier: str | None = None) -> str:
 
 def _replace(match: re.Match[str]) -> str:
     number, mult, unit = match["number"], match["mult"], match["unit"]
-    qualifier = match["pre"] or match["post"]
+    qualifier = match["pre"] or match["pre2"] or match["post"]
+    if not number[0].isdigit():
+        # a Chinese numeral is rewritten only as an amount: with 万/亿, or 十/百/千 before a unit; 三人 stays
+        large = mult or any(c in _LARGE_UNITS for c in number)
+        if not (large or (unit and unit != "%" and any(c in _SMALL_UNITS for c in number))):
+            return match[0]
     if unit == "%":
         if not qualifier or match["pre"]:
             return match[0]
@@ -86,15 +150,29 @@ def _replace(match: re.Match[str]) -> str:
     return " ".join(words)
 
 
+def _scale_words(match: re.Match[str]) -> str:
+    """百亿级 -> '10-billion-yuan-scale'."""
+    value = _SMALL_UNITS.get(match[1] or "", 1) * MULTIPLIERS[match[2]]
+    for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+        if value >= size:
+            return f"{_plain(value / size)}-{word}-yuan-scale"
+    return f"{int(value):,}-yuan-scale"
+
+
+def _inside(span: tuple[int, int], taken: list[tuple[tuple[int, int], str]]) -> bool:
+    return any(start < span[1] and span[0] < end for (start, end), _ in taken)
+
+
 def rewrite_amounts(text: str) -> str:
-    """Every Chinese amount with 万/亿 or a unit written as an English figure, spaced from Chinese text."""
+    """Every Chinese amount with 万/亿 or a unit, in Arabic or Chinese numerals, written as an English figure
+    and spaced from Chinese text; 百亿级 and the like as a scale (10-billion-yuan-scale)."""
     out: list[str] = []
     last = 0
-    for match in _AMOUNT.finditer(text):
-        replacement = _replace(match)
-        if replacement == match[0]:
+    matches = [(m.span(), _scale_words(m)) for m in _SCALE.finditer(text)]
+    matches += [(m.span(), _replace(m)) for m in _AMOUNT.finditer(text) if not _inside(m.span(), matches)]
+    for (start, end), replacement in sorted(matches):
+        if replacement == text[start:end]:
             continue
-        start, end = match.span()
         out.append(text[last:start])
         if start > 0 and (is_cjk(text[start - 1]) or text[start - 1].isalnum()):
             replacement = " " + replacement

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 __all__ = [
     "InputError",
@@ -13,6 +14,7 @@ __all__ = [
     "is_cjk",
     "join_lines",
     "normalize",
+    "to_simplified",
 ]
 
 
@@ -152,3 +154,16 @@ def normalize(text: str) -> str:
     if current:
         paragraphs.append(join_lines(current))
     return "\n".join(paragraphs)
+
+
+@cache
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str, config: str = "t2s") -> str:
+    """Traditional Chinese (Taiwan, Hong Kong) as Simplified, through OpenCC (``t2s``; ``tw2s``/``hk2s`` also
+    convert regional words). Simplified text comes back unchanged."""
+    return _opencc(config).convert(text)

@@ -93,11 +93,16 @@ def progress_enabled(quiet: bool) -> bool:
 
 
 def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = True) -> None:
-    """The options of every command that runs a model: --batch-size and --device, and for translation
+    """The options of every command that runs a model: --batch-size, --device, --to-simplified, and for translation
     --unit, --no-rewrite-amounts and --allow-chinese."""
     add_batch_size_argument(parser)
     parser.add_argument(
         "--device", default="cpu", help="cpu (default), cuda, cuda:N, or auto (a GPU when torch sees one)"
+    )
+    parser.add_argument(
+        "--to-simplified",
+        action="store_true",
+        help="convert Traditional Chinese input to Simplified (OpenCC t2s) before the model sees it",
     )
     if translation:
         parser.add_argument(
@@ -117,6 +122,8 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
 def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
     """The loader options that ``add_model_arguments`` collected, for ``task``."""
     options: dict[str, Any] = {"batch_size": args.batch_size, "device": args.device}
+    if args.to_simplified:
+        options["to_simplified"] = True
     if task == "translate":
         options.update(
             unit=args.unit, rewrite_amounts=not args.no_rewrite_amounts, forbid_chinese=not args.allow_chinese

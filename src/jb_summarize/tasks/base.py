@@ -20,6 +20,7 @@ from ..models.base import Decoding, TextGenerator
 from ..models.loading import provenance
 from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
+from ..text import to_simplified
 
 __all__ = ["ModelTask", "Task", "check_texts", "chunked", "decoding_with_defaults"]
 
@@ -52,6 +53,7 @@ class Task(ABC):
     name = ""
     batch_size: int | None = None
     call_options: tuple[str, ...] = ()  # options a single call may change (``run(texts, num_beams=4)``)
+    to_simplified = False  # convert Traditional Chinese input to Simplified (OpenCC) before the task sees it
 
     def with_options(self, **options: Any) -> Task:
         """A copy of this task with some of its ``call_options`` changed (None keeps one); the model is shared."""
@@ -82,7 +84,8 @@ class Task(ABC):
         check_texts(texts)
         task = self.with_options(**options) if options else self
         start = time.perf_counter()
-        result = task._run(list(texts), batch_size, show_progress_bar)
+        inputs = [to_simplified(t) for t in texts] if task.to_simplified else list(texts)
+        result = task._run(inputs, batch_size, show_progress_bar)
         result.info.seconds = time.perf_counter() - start
         return result
 

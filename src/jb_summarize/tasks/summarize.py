@@ -136,14 +136,21 @@ def _select(text: str, rank: bool, max_chars: int | None, max_units: int) -> str
 
 class _SelectingSummarizer(Summarizer):
     rank = False
-    call_options = ("max_chars", "max_sentences")
+    call_options = ("max_chars", "max_sentences", "to_simplified")
 
-    def __init__(self, max_chars: int | None = 30, max_sentences: int = 3, batch_size: int | None = None):
+    def __init__(
+        self,
+        max_chars: int | None = 30,
+        max_sentences: int = 3,
+        batch_size: int | None = None,
+        to_simplified: bool = False,
+    ):
         if max_chars is not None and max_chars < 1:
             raise ValueError(f"max_chars must be positive, got {max_chars}")
         self.max_chars = max_chars
         self.max_sentences = max_sentences
         self.batch_size = batch_size  # nothing to batch here; taken so that every task takes the same options
+        self.to_simplified = to_simplified
 
     def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         outputs = [_select(t, self.rank, self.max_chars, self.max_sentences) for t in texts]
@@ -183,7 +190,14 @@ class ModelSummarizer(ModelTask, Summarizer):
     joined chunk summaries are summarised again.
     """
 
-    call_options = ("max_chars", "max_new_tokens", "num_beams", "no_repeat_ngram_size", "repetition_penalty")
+    call_options = (
+        "max_chars",
+        "max_new_tokens",
+        "num_beams",
+        "no_repeat_ngram_size",
+        "repetition_penalty",
+        "to_simplified",
+    )
 
     def __init__(
         self,
@@ -196,6 +210,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         max_new_tokens: int | None = None,
         batch_size: int | None = None,
         repetition_penalty: float | None = None,
+        to_simplified: bool = False,
     ):
         decoding = decoding_with_defaults(
             spec,
@@ -206,6 +221,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         )
         super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
         self.max_chars = max_chars
+        self.to_simplified = to_simplified
         defaults = spec.decoding if spec else {}
         wanted = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
         self.max_new_tokens = min(wanted, generator.max_output_tokens or wanted)

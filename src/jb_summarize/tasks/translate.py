@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from ..amounts import count_in_english, counts
 from ..amounts import rewrite_amounts as english_amounts
 from ..glossary import find_terms
 from ..models.base import Decoding, TextGenerator
@@ -99,6 +100,7 @@ class Translator(ModelTask):
         "unit",
         "retry",
         "rewrite_amounts",
+        "to_simplified",
     )
 
     def __init__(
@@ -115,6 +117,7 @@ class Translator(ModelTask):
         retry: bool = True,
         rewrite_amounts: bool = True,
         forbid_chinese: bool = True,
+        to_simplified: bool = False,
     ):
         _check_unit(unit)
         decoding = decoding_with_defaults(
@@ -130,6 +133,7 @@ class Translator(ModelTask):
         self.unit = unit
         self.retry = retry
         self.rewrite_amounts = rewrite_amounts
+        self.to_simplified = to_simplified
 
     def _set_options(self, options: dict[str, Any]) -> None:
         _check_unit(options.get("unit", self.unit))
@@ -159,6 +163,8 @@ class Translator(ModelTask):
         for figure in _FIGURE.findall(model_source):
             if figure.replace(",", "") not in figures_out:
                 return "number"
+        if not all(count_in_english(count, output) for count in counts(source)):
+            return "number"  # 8个 / 两个 / 三大: a count of things dropped
         for _, en in find_terms(source, self.glossary):
             if en.lower() not in output.lower():
                 return "glossary"
@@ -219,6 +225,7 @@ class Translator(ModelTask):
                 "unit": self.unit,
                 "retry": RETRY_DECODING if self.retry else None,
                 "rewrite_amounts": self.rewrite_amounts,
+                "to_simplified": self.to_simplified,
                 "glossary_terms": len(self.glossary),
             },
             n_inputs=len(texts),
