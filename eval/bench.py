@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ N_SENTENCES = 256
 LLM_NEW_TOKENS = 64
 LLM_SENTENCES = 64
 LLM_BATCH_SIZES = [1, 32]
+SERVER_SENTENCES = 32  # seed sentences per throughput row of the server part
 
 SEQ2SEQ_CONFIGS = [
     {"backend": "transformers", "batch_size": 32, "num_beams": 1},
@@ -251,7 +253,7 @@ def measure_transformers_gguf(model: str, dtype: str) -> dict[str, Any]:
     }
 
 
-def measure_seed(unit: str, model: str) -> dict[str, Any]:
+def measure_seed(unit: str, model: str, extra: Sequence[str] = ()) -> dict[str, Any]:
     from jb_summarize.metrics import bleu
 
     with tempfile.TemporaryDirectory() as out:
@@ -269,6 +271,7 @@ def measure_seed(unit: str, model: str) -> dict[str, Any]:
                 unit,
                 "--model",
                 model,
+                *extra,
             ],
             capture_output=True,
             text=True,
@@ -290,6 +293,39 @@ def measure_seed(unit: str, model: str) -> dict[str, Any]:
         "peak_rss_mb": meta["peak_rss_mb"],
         "lead_section_bleu": lead_bleu,
         "flagged_fields": sum(len(r.get("flagged", [])) for r in records),
+    }
+
+
+def measure_server(spec: dict[str, Any]) -> dict[str, Any]:
+    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1 serving ``model`` with 2 threads: the whole seed
+    through ``run --model openai:served``, or seed sentences with ``in_flight`` requests at a time."""
+    from jb_summarize import load_seed_article
+    from jb_summarize.glossary import load_glossary
+    from jb_summarize.models import get_spec, model_path
+    from jb_summarize.models.loading import load_generator
+    from jb_summarize.models.server import serve_llama_cpp
+    from jb_summarize.tasks.translate import Translator
+
+    model = spec["model"]
+    with serve_llama_cpp(model_path(get_spec(model)), n_threads=2) as url:
+        if spec["what"] == "seed":
+            record = measure_seed("sentence", "openai:served", ["--base-url", url])
+            return {**record, "model": model, "backend": "openai-server (llama_cpp.server)", "part": "server"}
+        generator, _ = load_generator("openai:served", task="translate", base_url=url)
+        sentences = [s for section in load_seed_article().sections for s in section.sentences][:SERVER_SENTENCES]
+        translator = Translator(generator, glossary=load_glossary(), retry=False)
+        begin = time.perf_counter()
+        translator.translate(sentences, batch_size=spec["in_flight"])
+        seconds = time.perf_counter() - begin
+    return {
+        "part": "server",
+        "task": "server-throughput",
+        "backend": "openai-server (llama_cpp.server)",
+        "model": model,
+        "batch_size": spec["in_flight"],
+        "sentences": len(sentences),
+        "seconds": round(seconds, 2),
+        "sentences_per_s": round(len(sentences) / seconds, 2),
     }
 
 
@@ -329,12 +365,16 @@ def _measure_kind(spec: dict[str, Any]) -> dict[str, Any]:
         return measure_transformers_gguf(spec["model"], spec["dtype"])
     if kind == "seed":
         return measure_seed(spec["unit"], spec["model"])
+    if kind == "server":
+        return measure_server(spec)
     raise ValueError(kind)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed, layout")
+    parser.add_argument(
+        "--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed, layout, server"
+    )
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -357,6 +397,11 @@ def main() -> int:
     if "seed" in parts:
         specs += [{"kind": "seed", "unit": u, "model": LLM_MODELS[0]} for u in ("sentence", "paragraph")]
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[1]})
+    if "server" in parts:  # what the HTTP hop costs, on the same model and threads
+        common = {"part": "server", "model": LLM_MODELS[1]}
+        specs.append({"kind": "seed", "unit": "sentence", **common})
+        specs.append({"kind": "server", "what": "seed", **common})
+        specs += [{"kind": "server", "what": "throughput", "in_flight": n, **common} for n in (1, 8, 32)]
     if "layout" in parts:
         for layout in ("repacked", "plain"):
             common = {"part": "layout", "model": LLM_MODELS[0], "weight_layout": layout}
@@ -399,7 +444,7 @@ def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:
     fields = ("task", "kind", "backend", "model", "batch_size", "num_beams", "inter_threads", "unit")
-    fields += ("weight_layout", "part")
+    fields += ("weight_layout", "part", "what")
     return tuple(record.get(k) for k in fields)
 
 

@@ -58,7 +58,7 @@ def bench_markdown() -> str:
     """The speed tables from eval/results/bench.json (written by eval/bench.py)."""
     path = RESULTS / "bench.json"
     records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    ok = [r for r in records if "error" not in r and r.get("part") != "layout"]
+    ok = [r for r in records if "error" not in r and r.get("part") not in ("layout", "server")]
     lines = [
         "| part | backend | model | batch | beams | threads | prompt tok/s | generated tok/s | sentences/s "
         "| load s | peak RSS MB | ratio to transformers |",
@@ -107,6 +107,24 @@ def bench_markdown() -> str:
             lines.append(
                 f"| {r['weight_layout']} | {what} | `{r['model']}` | {r['seconds']} | {r.get('sentences_per_s', '-')} "
                 f"| {r.get('tokens_per_s', '-')} | {r['peak_rss_mb']} | {r['cpu']} |"
+            )
+    served = [r for r in records if "error" not in r and r.get("part") == "server"]
+    if served:
+        lines += [
+            "",
+            "| OpenAI-compatible server vs in-process | what | model | requests in flight | seconds | sentences/s "
+            "| CPU |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in served:
+            where = r.get("backend") or "llama.cpp in-process"
+            if r.get("task") == "seed-article":
+                what, in_flight = "whole seed article (`run`)", r.get("batch_size", "default")
+            else:
+                what, in_flight = f"{r['sentences']} seed sentences", r["batch_size"]
+            lines.append(
+                f"| {where} | {what} | `{r['model']}` | {in_flight} | {r['seconds']} | {r.get('sentences_per_s', '-')} "
+                f"| {r.get('cpu', '-')} |"
             )
     errors = [r for r in records if "error" in r]
     for r in errors:

@@ -100,6 +100,13 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
         "--device", default="cpu", help="cpu (default), cuda, cuda:N, or auto (a GPU when torch sees one)"
     )
     parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="an OpenAI-compatible server for --model openai:NAME, e.g. http://host:8000/v1 (default: "
+        "$JB_SUMMARIZE_BASE_URL or $OPENAI_BASE_URL); the API key comes from $JB_SUMMARIZE_API_KEY or "
+        "$OPENAI_API_KEY",
+    )
+    parser.add_argument(
         "--to-simplified",
         action="store_true",
         help="convert Traditional Chinese input to Simplified (OpenCC t2s) before the model sees it",
@@ -124,6 +131,8 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
     options: dict[str, Any] = {"batch_size": args.batch_size, "device": args.device}
     if args.to_simplified:
         options["to_simplified"] = True
+    if args.base_url:
+        options["base_url"] = args.base_url
     if task == "translate":
         options.update(
             unit=args.unit, rewrite_amounts=not args.no_rewrite_amounts, forbid_chinese=not args.allow_chinese

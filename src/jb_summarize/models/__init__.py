@@ -9,6 +9,7 @@ from .hub import ModelNotAvailableError, resolve_model_dir
 from .loading import load_generator, provenance, split_generator_options
 from .probe import ProbeResult, build_check_model, probe_gguf
 from .registry import REGISTRY, ModelSpec, get_spec, models_markdown
+from .server import OpenAIChatGenerator, ServerUnavailableError
 from .store import model_home, model_path
 
 __all__ = [
@@ -21,8 +22,10 @@ __all__ = [
     "ModelFileError",
     "ModelNotAvailableError",
     "ModelSpec",
+    "OpenAIChatGenerator",
     "ProbeResult",
     "Seq2SeqGenerator",
+    "ServerUnavailableError",
     "TextGenerator",
     "build_check_model",
     "check_model_file",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, TypeVar
 
-__all__ = ["GREEDY", "Decoding", "TextGenerator", "length_sorted_batches", "run_in_batches"]
+__all__ = ["GREEDY", "Decoding", "FailedOutput", "TextGenerator", "length_sorted_batches", "run_in_batches"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +45,18 @@ class Decoding:
 
 
 GREEDY = Decoding()
+
+
+class FailedOutput(str):
+    """An output the backend could not produce (a request the server rejected): an empty string that
+    carries the reason; the tasks flag it as "failed" instead of passing it off as a result."""
+
+    reason: str
+
+    def __new__(cls, text: str = "", *, reason: str) -> FailedOutput:
+        output = super().__new__(cls, text)
+        output.reason = reason
+        return output
 
 
 class TextGenerator(ABC):

@@ -14,6 +14,8 @@ from .hf import ChatGenerator, Seq2SeqGenerator, generator_from_model
 from .hub import ModelNotAvailableError, resolve_model_dir
 from .llamacpp import LlamaCppGenerator
 from .registry import ModelSpec, get_spec
+from .server import PREFIX as SERVER_PREFIX
+from .server import OpenAIChatGenerator
 from .store import model_path
 
 __all__ = ["GENERATOR_OPTIONS", "load_generator", "offline_requested", "provenance", "split_generator_options"]
@@ -40,6 +42,11 @@ GENERATOR_OPTIONS = (
     "intra_threads",
     "max_batch_tokens",
     "tokenizer",
+    "base_url",
+    "api_key",
+    "request_timeout",
+    "max_retries",
+    "seed",
 )
 _CT2_OPTIONS = ("compute_type", "inter_threads", "intra_threads", "max_batch_tokens")
 
@@ -71,7 +78,8 @@ def load_generator(
 ) -> tuple[TextGenerator, ModelSpec | None]:
     """The adapter for a model, and its registry entry when it has one.
 
-    ``name_or_path``: a registry name, a folder, a hub id or a GGUF file; or a transformers model already
+    ``name_or_path``: a registry name, a folder, a hub id, a GGUF file, ``openai:MODEL`` for a model behind an
+    OpenAI-compatible server (``base_url``, ``api_key``; see ``server.py``); or a transformers model already
     loaded (with ``tokenizer=``) or a transformers pipeline, used as it is (on its own device unless
     ``device`` says otherwise). ``backend``: llama.cpp (default) or transformers for GGUF models;
     transformers (default) or ctranslate2 for seq2seq models. ``device``: cpu (default), cuda, or auto (a
@@ -83,6 +91,11 @@ def load_generator(
         return generator_from_model(name_or_path, device=device, **{k: options[k] for k in taken if k in options}), None
     name_or_path = str(name_or_path)
     device = device or "cpu"
+    if name_or_path.startswith(SERVER_PREFIX):  # an OpenAI-compatible server: base_url, api_key, ...
+        server_options = ("base_url", "api_key", "request_timeout", "max_retries", "seed", "batch_size")
+        taken = {k: options[k] for k in server_options if k in options}
+        model = name_or_path.removeprefix(SERVER_PREFIX)
+        return OpenAIChatGenerator(model, max_input_tokens=options.get("max_input_tokens"), **taken), None
     spec = get_spec(name_or_path)
     if spec is not None and task not in spec.tasks:
         raise ModelNotAvailableError(f"model {spec.name!r} does not do {task} (it does: {', '.join(spec.tasks)})")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..models.hub import ModelNotAvailableError
 from .writer import Record, RecordWriter
 
 __all__ = ["BatchCallable", "run_task"]
@@ -21,6 +22,8 @@ def _outputs(task: Callable[[list[str]], Any], rows: list[dict[str, Any]], on_er
         return [
             (row, output, (result.info, i)) for i, (row, output) in enumerate(zip(rows, result.outputs, strict=True))
         ]
+    except ModelNotAvailableError:
+        raise  # the model or its server is gone: no record can be done now (finished ones are kept)
     except Exception as exc:
         if on_error is None:
             raise

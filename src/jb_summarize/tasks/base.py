@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
-from ..models.base import Decoding, TextGenerator
+from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import provenance
 from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
@@ -184,7 +184,7 @@ class ModelTask(Task):
         outputs = self.generator.generate(
             inputs, max_new_tokens=max_new_tokens, decoding=decoding, batch_size=batch_size, progress=progress
         )
-        return [clean(o) for o in outputs] if self._is_chat else outputs
+        return [o if isinstance(o, FailedOutput) else clean(o) for o in outputs] if self._is_chat else outputs
 
     def _info(self, *, used: Sequence[Decoding], decoding: dict[str, Any], **fields: Any) -> RunInfo:
         """The RunInfo of a call that decoded with ``used``; ``decoding``: what else shaped the outputs."""

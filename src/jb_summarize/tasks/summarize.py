@@ -13,7 +13,7 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
-from ..models.base import TextGenerator
+from ..models.base import FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
@@ -262,7 +262,10 @@ class ModelSummarizer(ModelTask, Summarizer):
             progress=progress,
         )
         # the budget holds for models too: cut at a sentence or clause boundary
-        return [_select(o, rank=False, max_chars=self.max_chars, max_units=len(o)) for o in outputs]
+        return [
+            o if isinstance(o, FailedOutput) else _select(o, rank=False, max_chars=self.max_chars, max_units=len(o))
+            for o in outputs
+        ]
 
     def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         batch_size = self._batch_size(batch_size)
@@ -292,6 +295,8 @@ class ModelSummarizer(ModelTask, Summarizer):
             },
             n_inputs=len(texts),
             n_units=sum(len(c) for c in pending),
+            flagged=[i for i, o in enumerate(outputs) if isinstance(o, FailedOutput)],
+            flag_reasons={str(i): ["failed"] for i, o in enumerate(outputs) if isinstance(o, FailedOutput)},
         )
         return TaskResult(outputs, info)
 

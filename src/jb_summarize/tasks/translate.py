@@ -21,7 +21,7 @@ from typing import Any
 from ..amounts import count_in_english, counts
 from ..amounts import rewrite_amounts as english_amounts
 from ..glossary import find_terms
-from ..models.base import Decoding, TextGenerator
+from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec
 from ..results import TaskResult
@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_TRANSLATOR", "Translator", "load_translator", "segment"]
 DEFAULT_TRANSLATOR = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 RETRY_DECODING = {"num_beams": 4, "repetition_penalty": 1.3, "no_repeat_ngram_size": 3}
 # How bad each problem is, to choose between a first answer and its retry.
-_SEVERITY = {"empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
+_SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 # Figures a translation must carry over unchanged: two or more digits, or a decimal, with its scale word.
 _FIGURE = re.compile(r"\d[\d,]*\.\d+(?: billion| million)?|\d[\d,]+(?: billion| million)?")
 
@@ -150,6 +150,8 @@ class Translator(ModelTask):
 
     def _problem(self, source: str, output: str) -> str | None:
         """Why an output needs another try, or None."""
+        if isinstance(output, FailedOutput):
+            return "failed"  # the backend gave no output (a request the server rejected)
         if not output.strip():
             return "empty"
         if has_repetition_loop(output):
@@ -194,13 +196,13 @@ class Translator(ModelTask):
         translated = dict(zip(unique, outputs, strict=True))
         used = [self.decoding]
 
-        problems = {u: self._problem(u, translated[u]) for u in unique} if self.retry else {}
+        problems = {u: self._problem(u, translated[u]) for u in unique}
         failing = [u for u, problem in problems.items() if problem]
         # A loop is retried with a repetition penalty; anything else without one (it garbles figures
         # like 774,000). Both get beams (where the backend has them) and a stricter prompt.
         groups = {is_loop: [u for u in failing if (problems[u] == "loop") is is_loop] for is_loop in (True, False)}
         for is_loop, group in groups.items():
-            if not group:
+            if not group or not self.retry:
                 continue
             decoding = self.decoding.replace(**(RETRY_DECODING if is_loop else {}))
             decoding = decoding.replace(num_beams=max(self.decoding.num_beams or 1, RETRY_DECODING["num_beams"]))
@@ -230,7 +232,7 @@ class Translator(ModelTask):
             },
             n_inputs=len(texts),
             n_units=len(unique),
-            retried=len(failing),
+            retried=len(failing) if self.retry else 0,
             flagged=flagged,
             flag_reasons={str(i): reasons[i] for i in flagged},
         )

@@ -1,0 +1,283 @@
+"""OpenAI-compatible inference servers (vLLM, llama.cpp's llama-server, Ollama, TGI, SGLang) as a chat generator.
+
+    load_translator("openai:Qwen/Qwen2.5-7B-Instruct", base_url="http://gpu-host:8000/v1")
+
+``batch_size`` is the number of requests in flight: the server's own continuous batching does the work.
+Decoding is greedy (temperature 0, a fixed seed). A request that fails on 429, 5xx or a dropped connection
+is retried with exponential backoff; one the server rejects (400, 413, 422) becomes a ``FailedOutput`` that
+the tasks flag; a server that stops answering raises ``ServerUnavailableError``, so that a batch run keeps
+what is finished and ``--resume`` does the rest. The API key is read from the environment (or passed) and
+never printed, logged or recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .base import GREEDY, Decoding, FailedOutput, TextGenerator
+from .hub import ModelNotAvailableError
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "PREFIX",
+    "OpenAIChatGenerator",
+    "ServerUnavailableError",
+    "free_port",
+    "serve_llama_cpp",
+]
+
+PREFIX = "openai:"
+API_KEY_ENV = ("JB_SUMMARIZE_API_KEY", "OPENAI_API_KEY")
+BASE_URL_ENV = ("JB_SUMMARIZE_BASE_URL", "OPENAI_BASE_URL")
+RETRIES_ENV = "JB_SUMMARIZE_SERVER_RETRIES"
+_RETRY_STATUS = {408, 429, 500, 502, 503, 504}
+logger = logging.getLogger("jb_summarize")
+
+
+class ServerUnavailableError(ModelNotAvailableError):
+    """The server stopped answering (refused, timed out, or failing) after every retry."""
+
+
+def _first_env(names: Sequence[str]) -> str | None:
+    return next((os.environ[n] for n in names if os.environ.get(n)), None)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return " ".join(text.split())[:limit]
+
+
+class OpenAIChatGenerator(TextGenerator):
+    """A model behind an OpenAI-compatible ``/chat/completions`` endpoint; inputs are message lists."""
+
+    backend = "openai-server"
+    kind = "chat"
+    default_batch_size = 8
+    # what the chat-completions API cannot express; the translator's checks and retries stand in for
+    # forbid_chinese (an output with Chinese in it is retried with a stricter prompt, then flagged)
+    unsupported = ("num_beams", "no_repeat_ngram_size", "repetition_penalty", "forbid_chinese", "min_new_tokens")
+
+    def __init__(
+        self,
+        model: str = "",
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        batch_size: int | None = None,
+        max_input_tokens: int | None = None,
+        request_timeout: float = 120.0,
+        connect_timeout: float = 5.0,
+        max_retries: int | None = None,
+        seed: int = 0,
+        device: str | None = None,  # taken so that every generator takes the same options; the server decides
+    ):
+        import httpx
+
+        base_url = base_url or _first_env(BASE_URL_ENV)
+        if not base_url:
+            raise ModelNotAvailableError(
+                f"model {PREFIX}{model}: no server given; pass --base-url URL (base_url=) or set "
+                f"{BASE_URL_ENV[0]}, e.g. http://127.0.0.1:8000/v1"
+            )
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ModelNotAvailableError(f"base URL {base_url!r} is not an http(s) URL such as http://host:8000/v1")
+        self.host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+        self.base_url = base_url.rstrip("/")
+        self.shown_url = f"{parts.scheme}://{self.host}{parts.path.rstrip('/')}"  # for messages: no credentials
+        self.max_input_tokens = max_input_tokens or 4096
+        self.default_batch_size = batch_size or self.default_batch_size
+        self.max_retries = max_retries if max_retries is not None else int(os.environ.get(RETRIES_ENV, "4"))
+        self.seed = seed
+        key = api_key or _first_env(API_KEY_ENV)
+        self._client = httpx.Client(
+            headers={"Authorization": f"Bearer {key}"} if key else {},
+            timeout=httpx.Timeout(request_timeout, connect=connect_timeout),
+            limits=httpx.Limits(max_connections=max(self.default_batch_size, 1) * 2),
+        )
+        self._httpx = httpx
+        self.model = self._served_model(model)
+        self.source = f"{PREFIX}{self.model}"
+
+    # --- the server --------------------------------------------------------------------------------
+
+    def _served_model(self, wanted: str) -> str:
+        """The model id to send: ``wanted`` if the server lists it, the only one it serves if none is named."""
+        url = f"{self.base_url}/models"
+        where = f"server {self.shown_url}"
+        try:
+            response = self._client.get(url)
+        except self._httpx.TransportError as exc:
+            raise ModelNotAvailableError(
+                f"{where} cannot be reached ({type(exc).__name__}: {_short(str(exc))})"
+            ) from exc
+        if response.status_code in (401, 403):
+            raise ModelNotAvailableError(
+                f"{where} refused the request (HTTP {response.status_code}): set the API key in "
+                f"{API_KEY_ENV[0]} or {API_KEY_ENV[1]}"
+            )
+        if response.status_code != 200:
+            raise ModelNotAvailableError(
+                f"{where} answered HTTP {response.status_code} for /models: is the URL the API root "
+                f"(e.g. http://host:8000/v1)?"
+            )
+        try:
+            served = [str(m["id"]) for m in response.json()["data"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelNotAvailableError(f"{where} is not an OpenAI-compatible endpoint (no model list)") from exc
+        if not wanted and len(served) == 1:
+            return served[0]
+        if wanted not in served:
+            listed = ", ".join(served[:10]) or "none"
+            what = f"does not serve model {wanted!r}" if wanted else "serves several models; name one"
+            raise ModelNotAvailableError(f"{where} {what} (it serves: {listed}); use --model {PREFIX}NAME")
+        return wanted
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> float:
+        try:
+            if retry_after is not None:
+                return min(float(retry_after), 30.0)
+        except ValueError:
+            pass
+        return min(0.5 * 2**attempt, 8.0) * (0.75 + random.random() / 2)
+
+    def _complete(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        payload = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": 0,
+            "seed": self.seed,
+            "max_tokens": max_tokens,
+        }
+        last = ""
+        for attempt in range(self.max_retries + 1):
+            retry_after = None
+            try:
+                response = self._client.post(f"{self.base_url}/chat/completions", json=payload)
+            except self._httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {_short(str(exc), 80)}"
+            else:
+                if response.status_code == 200:
+                    try:
+                        return str(response.json()["choices"][0]["message"]["content"] or "")
+                    except (ValueError, KeyError, IndexError, TypeError):
+                        return FailedOutput("", reason="the server's answer has no message")
+                if response.status_code in (401, 403):
+                    raise ServerUnavailableError(
+                        f"server {self.shown_url} refused the request (HTTP {response.status_code}): check the API key"
+                    )
+                if response.status_code not in _RETRY_STATUS:  # this request is wrong (too long, ...): flag it
+                    return FailedOutput("", reason=f"HTTP {response.status_code}: {_short(response.text, 120)}")
+                last = f"HTTP {response.status_code}"
+                retry_after = response.headers.get("retry-after")
+            if attempt < self.max_retries:
+                delay = self._backoff(attempt, retry_after)
+                logger.warning("server %s: %s; retrying in %.1f s", self.host, last, delay)
+                time.sleep(delay)
+        raise ServerUnavailableError(
+            f"server {self.shown_url} stopped answering ({last}, {self.max_retries + 1} tries); finished work is "
+            "kept: run again with --resume once it is back"
+        )
+
+    # --- the TextGenerator contract ------------------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        """An upper bound without the server's tokenizer: one token per character (BPE tokenizers of
+        Chinese and English models take fewer)."""
+        return len(text)
+
+    def generate(
+        self,
+        inputs: Sequence[Any],
+        *,
+        max_new_tokens: Sequence[int],
+        decoding: Decoding = GREEDY,
+        batch_size: int | None = None,
+        progress: bool = False,
+    ) -> list[str]:
+        """One completion per message list, ``batch_size`` requests in flight, in input order."""
+        workers = max(1, batch_size or self.default_batch_size)
+        if not inputs:
+            return []
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jb-server") as pool:
+            futures = [pool.submit(self._complete, list(m), n) for m, n in zip(inputs, max_new_tokens, strict=True)]
+            if progress:
+                from tqdm.auto import tqdm
+
+                futures_iter = tqdm(futures, desc=self.source, unit="req", leave=False)
+            else:
+                futures_iter = futures
+            try:
+                return [future.result() for future in futures_iter]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def notes(self, decoding: Decoding) -> list[str]:
+        return [*super().notes(decoding), f"greedy through the server: temperature 0, seed {self.seed}"]
+
+    def runtime(self) -> dict[str, Any]:
+        """The server's host (never the key), the model id it reports, and the requests in flight."""
+        return {"server": self.host, "server_model": self.model, "api": "chat/completions",
+                "requests_in_flight": self.default_batch_size}  # fmt: skip
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_llama_cpp(
+    model: str | Path,
+    *,
+    alias: str = "served",
+    port: int | None = None,
+    api_key: str | None = None,
+    n_threads: int = 2,
+    n_ctx: int = 2048,
+    ready_timeout: float = 120.0,
+) -> Iterator[str]:
+    """llama-cpp-python's OpenAI-compatible server (its ``server`` extra) on 127.0.0.1 serving a GGUF file as
+    ``alias``: yields the ``/v1`` URL once it answers, and always stops it. For tests and benchmarks."""
+    import httpx
+
+    port = port or free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(n_threads)]
+    command += ["--api_key", api_key] if api_key else []
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited with code {process.returncode}")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/models", timeout=2).status_code in (200, 401):
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"llama_cpp.server did not answer within {ready_timeout:.0f} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.kill()
+        process.wait(timeout=30)
