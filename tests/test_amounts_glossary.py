@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from jb_summarize.amounts import chinese_number, count_in_english, counts, english_amount, rewrite_amounts
+from jb_summarize.amounts import chinese_number, counts, english_amount, missing_counts, rewrite_amounts
 from jb_summarize.glossary import find_terms, load_glossary, parse_glossary
 from jb_summarize.text import InputError
 
@@ -64,9 +64,10 @@ def test_chinese_numerals(numeral: str, value: int) -> None:
 def test_counts_of_things_must_survive_translation() -> None:
     assert counts("其中10亿元以上项目8个，培育两个百亿级产业，推进三大工程，第3个") == [8, 2, 3]
     assert counts("增长18个百分点") == []  # two digits: the figure check covers it
-    assert count_in_english(8, "8 projects") and count_in_english(8, "eight projects")
-    assert not count_in_english(8, "projects of over 1 billion yuan accounted for 18 of them")
-    assert count_in_english(2, "both industries") and not count_in_english(3, "major projects")
+    assert missing_counts([8], "8 projects") == [] == missing_counts([8], "eight projects")
+    assert missing_counts([8], "projects of over 1 billion yuan accounted for 18 of them") == [8]
+    assert missing_counts([2], "both industries") == [] and missing_counts([3], "major projects") == [3]
+    assert missing_counts([2, 2, 3], "20 projects, 2 factories and 3 platforms") == [2]  # each count once
 
 
 def test_the_translation_check_flags_a_lost_count() -> None:

@@ -156,3 +156,15 @@ def test_zero_budgets_decode_nothing() -> None:
     dec, lib = decoder()
     assert dec.generate([[*PREFIX, 1], [*PREFIX, 2]], [0, 0]) == [[], []]
     assert lib.decodes == []
+
+
+def test_sampling_is_seeded_per_prompt_and_greedy_without_a_temperature() -> None:
+    dec, _ = decoder(n_ctx=256)
+    prompts = [[*PREFIX, 5]] * 4
+    greedy = dec.generate(prompts, [6] * 4)
+    assert greedy == [greedy[0]] * 4  # greedy: the same prompt, the same output
+    sampled = dec.generate(prompts, [6] * 4, temperature=2.0, seed=7)
+    assert sampled == dec.generate(prompts, [6] * 4, temperature=2.0, seed=7)  # repeatable
+    assert len({tuple(s) for s in sampled}) > 1  # the same prompt at other positions: other samples
+    assert sampled != dec.generate(prompts, [6] * 4, temperature=2.0, seed=8)
+    assert dec.generate(prompts, [6] * 4) == greedy  # no temperature left behind

@@ -154,3 +154,45 @@ def test_transformers_gguf_reference_path_still_works(small_model) -> None:
     assert result.info.backend == "transformers" and result.info.sha256 == get_spec(SMALL).sha256
     english = result.outputs[0]
     assert len(english.split()) >= 3 and not has_cjk(english), english
+
+
+# Every amount and count in the seed's bodies, by the sentence it is in (the start of it), and the figure the
+# English must carry: 万/亿 amounts as English figures, percentages, plain figures, counts as figure or word.
+SEED_FIGURES = {
+    "姚江历史文化长廊": [4],
+    "老外滩步行街": [4],
+    "金山新能源基地": ["20"],
+    "过去的一年，江北高品质抓好": ["17.8 billion", "117"],
+    "以“精特亮”为代表": ["1.81 million", 8, 5],
+    "两个月前": [2],
+    "在这个“一屏观天下": ["100", "141", "152"],
+    "同时，江北还以数字化助推产业升级": [2, 2, 3],
+    "威孚天力等8家企业": [8],
+    "去年，江北坚持高新技术产业": ["12.39 billion", "18.1", "34.5 billion"],
+    "同时成功招引大项目好项目": ["25", "1 billion", 8],
+    "姚江新城4个城中村": [4],
+    "过去的一年，在“147”专项行动": ["147"],
+    "去年，江北完成集体土地征收": ["1,226", "18", "10"],
+    "同时还完成房屋征收签约面积": ["774,000", "2.096 million", "989,000"],
+    "去年江北完成固定资产投资": ["17.2"],
+    "去年，江北城镇新增就业": ["25,000"],
+    "宁波上海世界外国语学校": ["10"],
+    "2021年全区地区生产总值": ["80 billion", "10.16 billion", "20.6", "19.3 billion", "17.6"],
+    "2022年，江北将聚焦推进": ["3.5"],
+}
+
+
+def test_every_amount_in_the_seed_comes_out_as_the_right_figure(small_model) -> None:
+    from jb_summarize.amounts import missing_counts
+
+    generator, spec = small_model
+    sentences = [s for section in load_seed_article().sections for s in section.sentences]
+    picked = {start: next(s for s in sentences if s.startswith(start)) for start in SEED_FIGURES}
+    result = Translator(generator, spec=spec, glossary=load_glossary()).run(list(picked.values()))
+    missing = []
+    for (start, figures), english in zip(SEED_FIGURES.items(), result.outputs, strict=True):
+        flat = english.replace(",", "")
+        lost = missing_counts([f for f in figures if isinstance(f, int)], english)
+        lost += [f for f in figures if isinstance(f, str) and f.replace(",", "") not in flat]
+        missing += [(start, figure, english) for figure in lost]
+    assert not missing, missing

@@ -154,3 +154,28 @@ def test_a_seq2seq_summariser_cannot_be_loaded_as_a_translator_by_registry_name(
 
     with pytest.raises(ModelNotAvailableError, match="does not do translate"):
         load_translator("mt5-xlsum")
+
+
+def test_quality_best_keeps_the_candidate_the_others_agree_with_and_that_passes_the_checks() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    answers = iter(["The city built 12 roads.", "The city built 12 new roads.", "The city built twelve roads.",
+                    "The city has built 12 new roads."])  # fmt: skip
+
+    def respond(text, decoding) -> str:
+        if not decoding["temperature"]:
+            return "The town made 13 roads in total this year."  # greedy: a wrong figure
+        return next(answers)
+
+    generator = FakeGenerator(respond, max_input_tokens=1000)
+    translator = Translator(generator, quality="best", retry=False, forbid_chinese=False)
+    result = translator.run(["该市修建了12条道路。"])
+    assert result.outputs == ["The city built 12 new roads."] and result.info.flagged == []
+    assert [c["temperature"] for c in generator.calls] == [None, 0.5]
+    assert result.info.decoding["quality"] == "best"
+    assert (
+        Translator(FakeGenerator(respond), forbid_chinese=False, retry=False).run(["该市修建了12条道路。"]).info.flagged
+    )
+    with pytest.raises(ValueError, match="quality must be one of fast, best"):
+        Translator(generator, quality="great")

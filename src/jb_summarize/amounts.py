@@ -12,11 +12,13 @@ English in the source (178亿元 -> 17.8 billion yuan) fixes that. Chinese numer
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 
 from .text import is_cjk
 
-__all__ = ["chinese_number", "count_in_english", "counts", "english_amount", "rewrite_amounts"]
+__all__ = ["chinese_number", "counts", "english_amount", "missing_counts", "rewrite_amounts"]
 
 MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
 # Traditional Chinese (Taiwan, Hong Kong) writes the same words with other characters.
@@ -63,7 +65,8 @@ _AMOUNT = re.compile(
 _SCALE = re.compile(r"(十|百|千)?(万亿|亿|万)级")
 # A count of things: one digit (or Chinese digit) before a measure word; a translation must keep it.
 _MEASURE_WORDS = "个項项家座条條所大名位批类類种種支场場次届屆轮輪处處片幅栋棟台臺辆輛艘架张張份篇部"
-_COUNT = re.compile(f"(?<![\\d.,{_CN_DIGIT}十百千第])([1-9]|[一二两兩三四五六七八九])(?=[{_MEASURE_WORDS}])")
+# One (一个, 一项项) reads as "a" in English and is left out.
+_COUNT = re.compile(f"(?<![\\d.,{_CN_DIGIT}十百千第])([2-9]|[二两兩三四五六七八九])(?=[{_MEASURE_WORDS}])")
 _COUNT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
@@ -90,16 +93,23 @@ def chinese_number(numeral: str) -> int:
 
 
 def counts(text: str) -> list[int]:
-    """The small counts of things in ``text`` (8个项目, 两个, 三大): one digit before a measure word."""
+    """The small counts of things in ``text`` (8个项目, 两个, 三大): one digit from 2 to 9 before a measure word."""
     return [int(c) if c.isdigit() else DIGITS[c] for c in _COUNT.findall(text)]
 
 
-def count_in_english(count: int, english: str) -> bool:
-    """Whether ``english`` carries ``count`` as a figure or a word (8 / eight; 2 / two, both, a pair)."""
-    words = {str(count), _COUNT_WORDS[count]} | ({"both", "pair", "twin", "dual", "double"} if count == 2 else set())
-    words |= {"a", "an", "single"} if count == 1 else set()
-    tokens = set(re.findall(r"[a-z]+|\d+", english.lower()))
-    return bool(words & tokens)
+def missing_counts(wanted: Sequence[int], english: str) -> list[int]:
+    """The counts of ``wanted`` that ``english`` does not carry, as a figure or a word, once each: two 2s in
+    the source need two of 2 / two / both in the English (8 / eight; 2 / two, both, pair)."""
+    tokens = Counter(re.findall(r"[a-z]+|\d+", english.lower()))
+    missing = []
+    for count in wanted:
+        words = [str(count), _COUNT_WORDS[count]] + (["both", "pair", "twin", "dual", "double"] if count == 2 else [])
+        word = next((w for w in words if tokens[w] > 0), None)
+        if word is None:
+            missing.append(count)
+        else:
+            tokens[word] -= 1
+    return missing
 
 
 def _plain(value: Decimal) -> str:

@@ -23,7 +23,6 @@ The cues are general, not tied to one page, and each one can be shown (``explain
 
 from __future__ import annotations
 
-import itertools
 import re
 import sys
 from collections import Counter
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sentences import sentences_of
-from .text import clean_line, decode_bytes, ends_paragraph, is_cjk, join_lines
+from .text import char_bigrams, clean_line, decode_bytes, ends_paragraph, join_lines
 
 if TYPE_CHECKING:
     import datasets
@@ -288,13 +287,8 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
     return blocks, running
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if is_cjk(c) or c.isalnum()]
-    return {a + b for a, b in itertools.pairwise(chars)}
-
-
 def _overlap(title: str, body_bigrams: set[str]) -> float:
-    grams = _bigrams(title)
+    grams = char_bigrams(title)
     return len(grams & body_bigrams) / len(grams) if grams else 0.0
 
 
@@ -366,7 +360,7 @@ def _parse(text: str, doc_id: str) -> _Parse:
         return _Parse(Article(doc_id, title, sections, (), credits), blocks, running, set())
 
     # runs[k] lies before bodies[k] (k < len(bodies)) and after bodies[k-1].
-    grams = [_bigrams("".join(p.text for p in body)) for body in bodies]
+    grams = [char_bigrams("".join(p.text for p in body)) for body in bodies]
 
     def pick(run: list[_Block], g: set[str], nearest_first: bool) -> tuple[float, _Block | None]:
         ordered = run if nearest_first else list(reversed(run))

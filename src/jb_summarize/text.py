@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import cache
 
 __all__ = [
     "InputError",
+    "char_bigrams",
     "clean_line",
     "decode_bytes",
     "ends_paragraph",
@@ -167,3 +169,9 @@ def to_simplified(text: str, config: str = "t2s") -> str:
     """Traditional Chinese (Taiwan, Hong Kong) as Simplified, through OpenCC (``t2s``; ``tw2s``/``hk2s`` also
     convert regional words). Simplified text comes back unchanged."""
     return _opencc(config).convert(text)
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Bigrams of the Chinese and alphanumeric characters of ``text`` (punctuation and spaces skipped)."""
+    chars = [c for c in text if is_cjk(c) or c.isalnum()]
+    return {a + b for a, b in itertools.pairwise(chars)}

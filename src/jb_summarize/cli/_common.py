@@ -107,6 +107,12 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
         "$OPENAI_API_KEY",
     )
     parser.add_argument(
+        "--examples",
+        type=int,
+        metavar="N",
+        help="put the N bundled worked examples most similar to each input in the prompt (chat models)",
+    )
+    parser.add_argument(
         "--to-simplified",
         action="store_true",
         help="convert Traditional Chinese input to Simplified (OpenCC t2s) before the model sees it",
@@ -124,6 +130,12 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
         parser.add_argument(
             "--allow-chinese", action="store_true", help="let translations contain Chinese tokens (default: never)"
         )
+        parser.add_argument(
+            "--quality",
+            choices=["fast", "best"],
+            default="fast",
+            help="best: 4 candidates per sentence (greedy and 3 samples), the one they agree on kept (~3x slower)",
+        )
 
 
 def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
@@ -133,9 +145,14 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
         options["to_simplified"] = True
     if args.base_url:
         options["base_url"] = args.base_url
+    if args.examples is not None:
+        options["examples"] = args.examples
     if task == "translate":
         options.update(
-            unit=args.unit, rewrite_amounts=not args.no_rewrite_amounts, forbid_chinese=not args.allow_chinese
+            unit=args.unit,
+            rewrite_amounts=not args.no_rewrite_amounts,
+            forbid_chinese=not args.allow_chinese,
+            quality=args.quality,
         )
     return options
 

@@ -32,6 +32,8 @@ class Decoding:
     repetition_penalty: float | None = None  # > 1 makes tokens already seen less likely (None or 1.0: off)
     forbid_chinese: bool = False  # never generate a token that carries a Chinese character
     min_new_tokens: int | None = None  # generate at least this many tokens (benchmarks)
+    temperature: float | None = None  # > 0: sample at this temperature (quality candidates); None or 0: greedy
+    seed: int = 0  # the random seed of sampling; the same seed gives the same samples
 
     def replace(self, **changes: Any) -> Decoding:
         return replace(self, **changes)
@@ -41,7 +43,10 @@ class Decoding:
 
     def active(self) -> dict[str, Any]:
         """The options that change decoding from plain greedy."""
-        return {k: v for k, v in self.to_dict().items() if v not in (None, False, 0) and (k != "num_beams" or v > 1)}
+        active = {k: v for k, v in self.to_dict().items() if v not in (None, False, 0) and (k != "num_beams" or v > 1)}
+        if not self.temperature:
+            active.pop("seed", None)
+        return active
 
 
 GREEDY = Decoding()

@@ -139,6 +139,8 @@ class CT2Seq2SeqGenerator(TextGenerator):
         }
         if decoding.min_new_tokens:
             options["min_decoding_length"] = decoding.min_new_tokens
+        if decoding.temperature:
+            options.update(sampling_temperature=decoding.temperature, sampling_topk=0)
         if decoding.forbid_chinese:
             options["suppress_sequences"] = self._chinese_pieces
         if self.target_prefix:

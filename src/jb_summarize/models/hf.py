@@ -113,6 +113,11 @@ class HFGenerator(TextGenerator):
 
     def _generate_kwargs(self, decoding: Decoding) -> dict[str, Any]:
         kwargs = {k: v for k, v in decoding.to_dict().items() if v is not None}
+        kwargs.pop("seed")
+        if kwargs.get("temperature"):
+            kwargs["do_sample"] = True
+        else:
+            kwargs.pop("temperature", None)
         if kwargs.pop("forbid_chinese"):
             kwargs["suppress_tokens"] = self._chinese_ids
         return kwargs
@@ -137,7 +142,7 @@ class HFGenerator(TextGenerator):
                 **options,
                 "max_new_tokens": max(max_new_tokens[i] for i in indices),
             }
-            self._torch.manual_seed(0)
+            self._torch.manual_seed(decoding.seed)
             with self._torch.inference_mode():
                 output = self.model.generate(**encoded, **kwargs)
             return [text.strip() for text in self._decode(output, encoded, [max_new_tokens[i] for i in indices])]

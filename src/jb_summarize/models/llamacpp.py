@@ -101,6 +101,7 @@ class _BatchDecoder:
         self, lib: Any, ctx: Any, batch: Any, vocab: Any, *, n_vocab: int, n_ctx: int, n_batch: int, batch_size: int
     ):
         _check_batch(n_batch, batch_size)
+        self._temperature, self._seed, self._rngs = 0.0, 0, {}
         self._lib = lib
         self.ctx, self.batch, self.vocab = ctx, batch, vocab
         self.memory = lib.llama_get_memory(ctx)
@@ -177,6 +178,11 @@ class _BatchDecoder:
             recent = np.unique((seq.history + seq.output)[-PENALTY_LAST_N:])
             values = logits[recent]
             logits[recent] = np.where(values > 0, values / penalty, values * penalty)
+        if self._temperature > 0:  # sample; each sequence has its own generator, seeded by its input's index
+            rng = self._rngs.setdefault(seq.index, np.random.default_rng([self._seed, seq.index]))
+            scaled = (logits.astype(np.float64) - logits.max()) / self._temperature
+            weights = np.exp(scaled)
+            return int(rng.choice(len(weights), p=weights / weights.sum()))
         return int(logits.argmax())
 
     def _share_prefix(self, prompts: list[Sequence[int]]) -> int:
@@ -279,11 +285,15 @@ class _BatchDecoder:
         forbidden: Any = None,
         batch_size: int | None = None,
         on_done: Callable[[], None] | None = None,
+        temperature: float = 0.0,
+        seed: int = 0,
     ) -> list[list[int]]:
         """Generated tokens for each prompt (without the end-of-generation token), in order.
 
-        ``forbidden``: token ids never to sample (a numpy index array), ``penalty``: a repetition penalty.
+        ``forbidden``: token ids never to sample (a numpy index array), ``penalty``: a repetition penalty;
+        ``temperature`` > 0 samples (prompt i with a generator seeded by ``(seed, i)``) instead of greedy.
         """
+        self._temperature, self._seed, self._rngs = temperature, seed, {}
         batch_size = min(batch_size or self.batch_size, self.batch_size)
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -421,7 +431,7 @@ class LlamaCppGenerator(TextGenerator):
         batch_size: int | None = None,
         progress: bool = False,
     ) -> list[str]:
-        """One greedy completion per message list, in order."""
+        """One completion per message list (greedy, or sampled at ``decoding.temperature``), in order."""
         prompts = [self.prompt_tokens(messages) for messages in inputs]
         bar = None
         if progress:
@@ -436,6 +446,8 @@ class LlamaCppGenerator(TextGenerator):
                 forbidden=self._chinese_ids if decoding.forbid_chinese else None,
                 batch_size=batch_size or self.default_batch_size,
                 on_done=bar.update if bar else None,
+                temperature=decoding.temperature or 0.0,
+                seed=decoding.seed,
             )
         finally:
             if bar:

@@ -153,12 +153,12 @@ class OpenAIChatGenerator(TextGenerator):
             pass
         return min(0.5 * 2**attempt, 8.0) * (0.75 + random.random() / 2)
 
-    def _complete(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+    def _complete(self, messages: list[dict[str, str]], max_tokens: int, temperature: float, seed: int) -> str:
         payload = {
             "model": self.model,
             "messages": messages,
-            "temperature": 0,
-            "seed": self.seed,
+            "temperature": temperature,
+            "seed": seed,
             "max_tokens": max_tokens,
         }
         last = ""
@@ -212,7 +212,13 @@ class OpenAIChatGenerator(TextGenerator):
         if not inputs:
             return []
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jb-server") as pool:
-            futures = [pool.submit(self._complete, list(m), n) for m, n in zip(inputs, max_new_tokens, strict=True)]
+            temperature = decoding.temperature or 0
+            seed = self.seed + decoding.seed
+            futures = [
+                # a sampled input gets its own seed, so that repeated inputs give different samples
+                pool.submit(self._complete, list(m), n, temperature, seed + (i if temperature else 0))
+                for i, (m, n) in enumerate(zip(inputs, max_new_tokens, strict=True))
+            ]
             if progress:
                 from tqdm.auto import tqdm
 
@@ -227,7 +233,8 @@ class OpenAIChatGenerator(TextGenerator):
                 raise
 
     def notes(self, decoding: Decoding) -> list[str]:
-        return [*super().notes(decoding), f"greedy through the server: temperature 0, seed {self.seed}"]
+        how = f"temperature {decoding.temperature}" if decoding.temperature else "greedy: temperature 0"
+        return [*super().notes(decoding), f"{how} through the server, seed {self.seed + decoding.seed}"]
 
     def runtime(self) -> dict[str, Any]:
         """The server's host (never the key), the model id it reports, and the requests in flight."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ..glossary import find_terms
 
@@ -19,21 +19,35 @@ _NOTE = re.compile(r"^\(?(?:note|注|说明|explanation)\b", re.IGNORECASE)
 _QUOTES = [("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"), ('"', '"'), ("'", "'"), ("‘", "’")]
 
 
-def summary_messages(text: str, max_chars: int) -> Messages:
+def _summary_request(text: str, max_chars: int) -> str:
+    return (
+        f"请为下面这段新闻写一个标题式的中文摘要，不超过{max_chars}个字。"
+        f"只输出摘要本身，不要解释，不要加引号。\n\n{text}"
+    )
+
+
+def summary_messages(text: str, max_chars: int, examples: Sequence[tuple[str, str]] = ()) -> Messages:
+    """System: the editor's role; worked ``examples`` (text, headline) as earlier turns; user: the request."""
+    turns = [
+        {"role": role, "content": content}
+        for body, headline in examples
+        for role, content in (("user", _summary_request(body, max_chars)), ("assistant", headline))
+    ]
     return [
         {"role": "system", "content": "你是一名中文新闻编辑。"},
-        {
-            "role": "user",
-            "content": (
-                f"请为下面这段新闻写一个标题式的中文摘要，不超过{max_chars}个字。"
-                f"只输出摘要本身，不要解释，不要加引号。\n\n{text}"
-            ),
-        },
+        *turns,
+        {"role": "user", "content": _summary_request(text, max_chars)},
     ]
 
 
-def translation_messages(text: str, glossary: Mapping[str, str] | None = None, strict: bool = False) -> Messages:
-    """System: the task, the rules and the names that occur in the text; user: the Chinese text alone."""
+def translation_messages(
+    text: str,
+    glossary: Mapping[str, str] | None = None,
+    strict: bool = False,
+    examples: Sequence[tuple[str, str]] = (),
+) -> Messages:
+    """System: the task, the rules and the names that occur in the text; then worked ``examples`` as earlier
+    turns; user: the Chinese text alone."""
     rules = "Translate the user's Chinese text into English. Reply with the translation only."
     if strict:
         rules += (
@@ -43,7 +57,10 @@ def translation_messages(text: str, glossary: Mapping[str, str] | None = None, s
     terms = find_terms(text, glossary or {})
     if terms:
         rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."
-    return [{"role": "system", "content": rules}, {"role": "user", "content": text}]
+    turns = [
+        {"role": role, "content": content} for zh, en in examples for role, content in (("user", zh), ("assistant", en))
+    ]
+    return [{"role": "system", "content": rules}, *turns, {"role": "user", "content": text}]
 
 
 def _strip_quotes(text: str) -> str:

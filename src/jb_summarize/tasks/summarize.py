@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
 from itertools import pairwise
 from typing import Any
 
+from ..examples import load_examples, nearest_examples
 from ..models.base import FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec
@@ -197,6 +197,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         "no_repeat_ngram_size",
         "repetition_penalty",
         "to_simplified",
+        "examples",
     )
 
     def __init__(
@@ -211,6 +212,8 @@ class ModelSummarizer(ModelTask, Summarizer):
         batch_size: int | None = None,
         repetition_penalty: float | None = None,
         to_simplified: bool = False,
+        examples: int = 0,
+        example_pool: Sequence[tuple[str, str]] | None = None,
     ):
         decoding = decoding_with_defaults(
             spec,
@@ -222,6 +225,8 @@ class ModelSummarizer(ModelTask, Summarizer):
         super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
         self.max_chars = max_chars
         self.to_simplified = to_simplified
+        self.examples = examples
+        self.example_pool = list(example_pool) if example_pool is not None else None  # None: the bundled pool
         defaults = spec.decoding if spec else {}
         wanted = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
         self.max_new_tokens = min(wanted, generator.max_output_tokens or wanted)
@@ -252,9 +257,17 @@ class ModelSummarizer(ModelTask, Summarizer):
         return chunks
 
     def _summaries(self, texts: list[str], batch_size: int, progress: bool) -> list[str]:
+        if self.examples and self.example_pool is None:
+            self.example_pool = load_examples(kind="summary")
+        pool = self.example_pool or []
+
+        def prompt(text: str) -> list[dict[str, str]]:
+            shots = nearest_examples(text, pool, self.examples)
+            return summary_messages(text, self.max_chars, examples=shots)
+
         outputs = self._generate(
             texts,
-            prompt=partial(summary_messages, max_chars=self.max_chars),
+            prompt=prompt,
             clean=clean_summary_answer,
             max_new_tokens=[self.max_new_tokens] * len(texts),
             decoding=self.decoding,
@@ -292,6 +305,7 @@ class ModelSummarizer(ModelTask, Summarizer):
                 "max_chars": self.max_chars,
                 "batch_size": batch_size,
                 "reduce_rounds": rounds,
+                "examples": self.examples,
             },
             n_inputs=len(texts),
             n_units=sum(len(c) for c in pending),

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
 from typing import Any
 
-from ..amounts import count_in_english, counts
+from ..amounts import counts, missing_counts
 from ..amounts import rewrite_amounts as english_amounts
+from ..examples import load_examples, nearest_examples
 from ..glossary import find_terms
 from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
@@ -34,6 +34,9 @@ __all__ = ["DEFAULT_TRANSLATOR", "Translator", "load_translator", "segment"]
 
 DEFAULT_TRANSLATOR = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 RETRY_DECODING = {"num_beams": 4, "repetition_penalty": 1.3, "no_repeat_ngram_size": 3}
+# Quality presets: how many candidates each unit gets (the greedy one and samples at a low temperature);
+# the one the others agree with most (chrF) among those that pass the checks is kept.
+QUALITY = {"fast": {"candidates": 1}, "best": {"candidates": 4, "temperature": 0.5}}
 # How bad each problem is, to choose between a first answer and its retry.
 _SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 # Figures a translation must carry over unchanged: two or more digits, or a decimal, with its scale word.
@@ -82,6 +85,27 @@ def segment(text: str, fits: Callable[[str], bool], unit: str = "sentence") -> l
     return paragraphs
 
 
+def _check_quality(quality: str) -> None:
+    if quality not in QUALITY:
+        raise ValueError(f"quality must be one of {', '.join(QUALITY)}, got {quality!r}")
+
+
+def _agreement_choice(candidates: list[str], usable: list[bool]) -> int:
+    """Minimum Bayes risk with chrF as the utility: the usable candidate closest on average to the others
+    (all candidates when none is usable); ties go to the earlier one (the greedy answer first)."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    pool = [i for i, ok in enumerate(usable) if ok] or list(range(len(candidates)))
+    if len(pool) == 1:
+        return pool[0]
+
+    def expected_utility(i: int) -> float:
+        return sum(chrf.sentence_score(candidates[i], [candidates[j]]).score for j in pool if j != i)
+
+    return max(pool, key=lambda i: (expected_utility(i), -i))
+
+
 def _check_unit(unit: str) -> None:
     if unit not in ("sentence", "paragraph"):
         raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
@@ -101,6 +125,8 @@ class Translator(ModelTask):
         "retry",
         "rewrite_amounts",
         "to_simplified",
+        "examples",
+        "quality",
     )
 
     def __init__(
@@ -118,8 +144,12 @@ class Translator(ModelTask):
         rewrite_amounts: bool = True,
         forbid_chinese: bool = True,
         to_simplified: bool = False,
+        examples: int = 0,
+        example_pool: Sequence[tuple[str, str]] | None = None,
+        quality: str = "fast",
     ):
         _check_unit(unit)
+        _check_quality(quality)
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1},
@@ -134,9 +164,13 @@ class Translator(ModelTask):
         self.retry = retry
         self.rewrite_amounts = rewrite_amounts
         self.to_simplified = to_simplified
+        self.examples = examples
+        self.quality = quality
+        self.example_pool = list(example_pool) if example_pool is not None else None  # None: the bundled pool
 
     def _set_options(self, options: dict[str, Any]) -> None:
         _check_unit(options.get("unit", self.unit))
+        _check_quality(options.get("quality", self.quality))
         super()._set_options(options)
 
     def _fits(self, text: str) -> bool:
@@ -165,7 +199,7 @@ class Translator(ModelTask):
         for figure in _FIGURE.findall(model_source):
             if figure.replace(",", "") not in figures_out:
                 return "number"
-        if not all(count_in_english(count, output) for count in counts(source)):
+        if missing_counts(counts(source), output):
             return "number"  # 8个 / 两个 / 三大: a count of things dropped
         for _, en in find_terms(source, self.glossary):
             if en.lower() not in output.lower():
@@ -177,9 +211,18 @@ class Translator(ModelTask):
     ) -> list[str]:
         if self.rewrite_amounts:
             units = [english_amounts(u) for u in units]
+
+        if self.examples and self.example_pool is None:
+            self.example_pool = load_examples()
+        pool = self.example_pool or []
+
+        def prompt(unit: str) -> list[dict[str, str]]:
+            shots = nearest_examples(unit, pool, self.examples)
+            return translation_messages(unit, glossary=self.glossary, strict=strict, examples=shots)
+
         return self._generate(
             units,
-            prompt=partial(translation_messages, glossary=self.glossary, strict=strict),
+            prompt=prompt,
             clean=clean_translation_answer,
             max_new_tokens=[self._max_new_tokens(u) for u in units],
             decoding=decoding,
@@ -195,6 +238,16 @@ class Translator(ModelTask):
         outputs = self._translate_units(unique, batch_size, progress, self.decoding)
         translated = dict(zip(unique, outputs, strict=True))
         used = [self.decoding]
+        preset = QUALITY[self.quality]
+        if preset["candidates"] > 1 and unique:
+            sampled = self.decoding.replace(temperature=preset["temperature"], seed=1)
+            used.append(sampled)
+            extra = preset["candidates"] - 1
+            samples = self._translate_units(unique * extra, batch_size, progress, sampled)
+            for k, unit in enumerate(unique):
+                candidates = [translated[unit], *samples[k :: len(unique)]]
+                usable = [not self._problem(unit, c) for c in candidates]
+                translated[unit] = candidates[_agreement_choice(candidates, usable)]
 
         problems = {u: self._problem(u, translated[u]) for u in unique}
         failing = [u for u, problem in problems.items() if problem]
@@ -228,6 +281,8 @@ class Translator(ModelTask):
                 "retry": RETRY_DECODING if self.retry else None,
                 "rewrite_amounts": self.rewrite_amounts,
                 "to_simplified": self.to_simplified,
+                "examples": self.examples,
+                "quality": self.quality,
                 "glossary_terms": len(self.glossary),
             },
             n_inputs=len(texts),
