@@ -179,3 +179,28 @@ def test_quality_best_keeps_the_candidate_the_others_agree_with_and_that_passes_
     )
     with pytest.raises(ValueError, match="quality must be one of fast, best"):
         Translator(generator, quality="great")
+
+
+def test_consistent_names_translates_each_name_once_and_gives_it_to_every_sentence() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.names import article_names
+    from jb_summarize.tasks.translate import Translator
+
+    assert set(article_names(["江北区推进“精特亮”工程。", "“精特亮”创建和姚江新城建设。"])) >= {"江北区", "精特亮"}
+    prompts = []
+
+    def respond(messages, decoding) -> str:
+        prompts.append(messages)
+        if "name or term" in messages[0]["content"]:
+            return {"精特亮": "Refined, Distinctive and Outstanding"}.get(messages[-1]["content"], "Jiangbei District")
+        return "The district pushed the projects forward across the whole area this year."
+
+    translator = Translator(FakeGenerator(respond, kind="chat", max_input_tokens=1000), consistent_names=True)
+    result = translator.run(["江北区推进“精特亮”工程。", "“精特亮”创建全面铺开。"], retry=False)
+    names = result.info.decoding["article_names"]
+    assert names["精特亮"] == "Refined, Distinctive and Outstanding"
+    sentence_prompts = [p for p in prompts if "name or term" not in p[0]["content"]]
+    assert len(sentence_prompts) == 2
+    assert all("精特亮 = Refined, Distinctive and Outstanding" in p[0]["content"] for p in sentence_prompts)
+    assert result.info.flagged == []  # the names are hints, not glossary terms the checks insist on
+    assert translator._hints == {}  # nothing left on the loaded task

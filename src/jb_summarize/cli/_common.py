@@ -131,6 +131,12 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
             "--allow-chinese", action="store_true", help="let translations contain Chinese tokens (default: never)"
         )
         parser.add_argument(
+            "--consistent-names",
+            action="store_true",
+            help="translate the quoted terms and place names of each input set once, and give every sentence "
+            "the same English for them",
+        )
+        parser.add_argument(
             "--quality",
             choices=["fast", "best"],
             default="fast",
@@ -153,6 +159,7 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
             rewrite_amounts=not args.no_rewrite_amounts,
             forbid_chinese=not args.allow_chinese,
             quality=args.quality,
+            consistent_names=args.consistent_names,
         )
     return options
 

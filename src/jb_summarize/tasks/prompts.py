@@ -7,7 +7,13 @@ from collections.abc import Mapping, Sequence
 
 from ..glossary import find_terms
 
-__all__ = ["clean_summary_answer", "clean_translation_answer", "summary_messages", "translation_messages"]
+__all__ = [
+    "clean_summary_answer",
+    "clean_translation_answer",
+    "name_messages",
+    "summary_messages",
+    "translation_messages",
+]
 
 Messages = list[dict[str, str]]
 
@@ -61,6 +67,15 @@ def translation_messages(
         {"role": role, "content": content} for zh, en in examples for role, content in (("user", zh), ("assistant", en))
     ]
     return [{"role": "system", "content": rules}, *turns, {"role": "user", "content": text}]
+
+
+def name_messages(name: str) -> Messages:
+    """A name or a quoted term alone, to be translated once for a whole article."""
+    rules = (
+        "Translate the user's Chinese name or term into English as it would appear in an English news article. "
+        "Reply with the English name only; write place names in pinyin."
+    )
+    return [{"role": "system", "content": rules}, {"role": "user", "content": name}]
 
 
 def _strip_quotes(text: str) -> str:

@@ -13,6 +13,7 @@ a stricter prompt, and flagged in ``info.flagged`` if it stays wrong.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -24,11 +25,12 @@ from ..glossary import find_terms
 from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec
+from ..names import article_names
 from ..results import TaskResult
 from ..sentences import sentences_of, split_clauses
 from .base import ModelTask, decoding_with_defaults
 from .checks import has_cjk, has_repetition_loop
-from .prompts import clean_translation_answer, translation_messages
+from .prompts import clean_translation_answer, name_messages, translation_messages
 
 __all__ = ["DEFAULT_TRANSLATOR", "Translator", "load_translator", "segment"]
 
@@ -127,6 +129,7 @@ class Translator(ModelTask):
         "to_simplified",
         "examples",
         "quality",
+        "consistent_names",
     )
 
     def __init__(
@@ -147,6 +150,7 @@ class Translator(ModelTask):
         examples: int = 0,
         example_pool: Sequence[tuple[str, str]] | None = None,
         quality: str = "fast",
+        consistent_names: bool = False,
     ):
         _check_unit(unit)
         _check_quality(quality)
@@ -166,6 +170,8 @@ class Translator(ModelTask):
         self.to_simplified = to_simplified
         self.examples = examples
         self.quality = quality
+        self.consistent_names = consistent_names
+        self._hints: dict[str, str] = {}  # the article's names, translated once (consistent_names)
         self.example_pool = list(example_pool) if example_pool is not None else None  # None: the bundled pool
 
     def _set_options(self, options: dict[str, Any]) -> None:
@@ -218,7 +224,8 @@ class Translator(ModelTask):
 
         def prompt(unit: str) -> list[dict[str, str]]:
             shots = nearest_examples(unit, pool, self.examples)
-            return translation_messages(unit, glossary=self.glossary, strict=strict, examples=shots)
+            glossary = {**self._hints, **self.glossary}
+            return translation_messages(unit, glossary=glossary, strict=strict, examples=shots)
 
         return self._generate(
             units,
@@ -230,8 +237,34 @@ class Translator(ModelTask):
             progress=progress,
         )
 
+    def _article_names(self, texts: list[str], batch_size: int) -> dict[str, str]:
+        """The names in ``texts`` that the glossary lacks, each translated once (kept when the English is a
+        short name without Chinese)."""
+        names = [n for n in article_names(texts) if n not in self.glossary]
+        if not names or not self._is_chat:
+            return {}
+        english = self._generate(
+            names,
+            prompt=name_messages,
+            clean=clean_translation_answer,
+            max_new_tokens=[24] * len(names),
+            decoding=self.decoding,
+            batch_size=batch_size,
+            progress=False,
+        )
+        return {
+            zh: en for zh, en in zip(names, english, strict=True) if en and not has_cjk(en) and len(en.split()) <= 8
+        }
+
     def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
         """Translate every text; ``outputs`` has exactly one string per input."""
+        if self.consistent_names:  # the names first, then every sentence with the same English for them
+            call = copy.copy(self)
+            call.consistent_names = False
+            call._hints = self._article_names(texts, self._batch_size(batch_size))
+            result = call._run(texts, batch_size, progress)
+            result.info.decoding["article_names"] = call._hints
+            return result
         batch_size = self._batch_size(batch_size)
         layouts = [segment(t, self._fits, self.unit) for t in texts]
         unique = list(dict.fromkeys(u for layout in layouts for para in layout for u in para))
@@ -283,6 +316,7 @@ class Translator(ModelTask):
                 "to_simplified": self.to_simplified,
                 "examples": self.examples,
                 "quality": self.quality,
+                "consistent_names": bool(self._hints) or self.consistent_names,
                 "glossary_terms": len(self.glossary),
             },
             n_inputs=len(texts),
