@@ -146,7 +146,44 @@ def sections_markdown() -> str:
     )
 
 
+# Each quality lever against the default it was meant to improve, on the same items: (benchmark, baseline
+# file, lever file, what the lever is), all in eval/results/levers/ (written by `jb-summarize eval run`).
+LEVERS = [
+    ("wmt21", "wmt21-default.json", "wmt21-examples2.json", "2 retrieved worked examples (`--examples 2`)"),
+    ("wmt21", "wmt21-default.json", "wmt21-quality-best.json", "`--quality best` (4 candidates, chrF agreement)"),
+    ("seed-en", "seed-en-default.json", "seed-en-examples3.json", "3 retrieved worked examples"),
+    ("seed-en", "seed-en-default.json", "seed-en-consistent-names.json", "`--consistent-names`"),
+    ("lcsts", "lcsts-default.json", "lcsts-examples3.json", "3 retrieved headline examples (summaries)"),
+]
+
+
+def levers_markdown() -> str:
+    """The paired bootstrap tests of each quality lever against the default (eval/results/levers/)."""
+    from jb_summarize.evaluation import compare_results
+
+    rows = [
+        "| lever | benchmark | n | metric | default | with the lever | delta [95% CI] | p "
+        "| seconds (default -> lever) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    folder = RESULTS / "levers"
+    for benchmark, base_name, lever_name, what in LEVERS:
+        base = json.loads((folder / base_name).read_text(encoding="utf-8"))
+        lever = json.loads((folder / lever_name).read_text(encoding="utf-8"))
+        metrics = ["rougeL"] if base["lang"] == "zh" else ["bleu", "chrf"]
+        report = compare_results(base, lever, metrics=metrics)
+        for t in report["tests"]:
+            low, high = t["delta_ci"]
+            rows.append(
+                f"| {what} | {benchmark} | {report['n']} | {t['metric']} | {t['baseline']:.2f} | {t['system']:.2f} "
+                f"| {t['delta']:+.2f} [{low:+.2f}, {high:+.2f}] | {t['p']:.3f} "
+                f"| {base['seconds']} -> {lever['seconds']} |"
+            )
+    return "\n".join(rows) + "\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "levers": levers_markdown,
     "sections": sections_markdown,
     "registry": models_markdown,
     "results": results_markdown,

@@ -204,3 +204,13 @@ def test_consistent_names_translates_each_name_once_and_gives_it_to_every_senten
     assert all("精特亮 = Refined, Distinctive and Outstanding" in p[0]["content"] for p in sentence_prompts)
     assert result.info.flagged == []  # the names are hints, not glossary terms the checks insist on
     assert translator._hints == {}  # nothing left on the loaded task
+
+
+def test_a_one_digit_amount_with_its_scale_is_checked() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    wrong = "At the same time, 25 projects were attracted, of which over 8 billion yuan projects accounted for 8."
+    translator = Translator(FakeGenerator(lambda text, d: wrong, max_input_tokens=1000), forbid_chinese=False)
+    result = translator.run(["同时成功招引大项目好项目25个，其中10亿元以上项目8个。"])
+    assert result.info.flag_reasons == {"0": ["number"]}  # 10亿元 is 1 billion: "8 billion" is wrong

@@ -67,7 +67,7 @@ _SCALE = re.compile(r"(十|百|千)?(万亿|亿|万)级")
 _MEASURE_WORDS = "个項项家座条條所大名位批类類种種支场場次届屆轮輪处處片幅栋棟台臺辆輛艘架张張份篇部"
 # One (一个, 一项项) reads as "a" in English and is left out.
 _COUNT = re.compile(f"(?<![\\d.,{_CN_DIGIT}十百千第])([2-9]|[二两兩三四五六七八九])(?=[{_MEASURE_WORDS}])")
-_COUNT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_COUNT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
 def chinese_number(numeral: str) -> int:
@@ -98,8 +98,8 @@ def counts(text: str) -> list[int]:
 
 
 def missing_counts(wanted: Sequence[int], english: str) -> list[int]:
-    """The counts of ``wanted`` that ``english`` does not carry, as a figure or a word, once each: two 2s in
-    the source need two of 2 / two / both in the English (8 / eight; 2 / two, both, pair)."""
+    """The counts of ``wanted`` (2 to 10) that ``english`` does not carry, as a figure or a word, once each: two
+    2s in the source need two of 2 / two / both in the English (8 / eight; 2 / two, both, pair)."""
     tokens = Counter(re.findall(r"[a-z]+|\d+", english.lower()))
     missing = []
     for count in wanted:

@@ -51,6 +51,7 @@ def translation_messages(
     glossary: Mapping[str, str] | None = None,
     strict: bool = False,
     examples: Sequence[tuple[str, str]] = (),
+    numbers: Sequence[str] = (),
 ) -> Messages:
     """System: the task, the rules and the names that occur in the text; then worked ``examples`` as earlier
     turns; user: the Chinese text alone."""
@@ -60,6 +61,8 @@ def translation_messages(
             " Translate every Chinese word into English; write names that have no English form in pinyin."
             " Keep every number exactly as written. The answer must contain no Chinese characters."
         )
+        if numbers:
+            rules += " The translation must contain these numbers: " + "; ".join(numbers) + "."
     terms = find_terms(text, glossary or {})
     if terms:
         rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."

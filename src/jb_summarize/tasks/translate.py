@@ -41,8 +41,9 @@ RETRY_DECODING = {"num_beams": 4, "repetition_penalty": 1.3, "no_repeat_ngram_si
 QUALITY = {"fast": {"candidates": 1}, "best": {"candidates": 4, "temperature": 0.5}}
 # How bad each problem is, to choose between a first answer and its retry.
 _SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
-# Figures a translation must carry over unchanged: two or more digits, or a decimal, with its scale word.
-_FIGURE = re.compile(r"\d[\d,]*\.\d+(?: billion| million)?|\d[\d,]+(?: billion| million)?")
+# Figures a translation must carry over unchanged: any amount with its scale word (1 billion), a decimal, or
+# two or more digits.
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)? (?:billion|million)|\d[\d,]*\.\d+|\d[\d,]+")
 
 
 def _pack(pieces: list[str], fits: Callable[[str], bool]) -> list[str]:
@@ -188,6 +189,14 @@ class Translator(ModelTask):
         wanted = int(self.generator.count_tokens(unit) * (2.5 if self._is_chat else 2.0)) + 16
         return min(1024, self.generator.max_output_tokens or 1024, wanted)
 
+    def _figures(self, source: str) -> list[str]:
+        """The figures the English must carry unchanged: two or more digits, or a decimal, with its scale word."""
+        return _FIGURE.findall(english_amounts(source) if self.rewrite_amounts else source)
+
+    def _required_numbers(self, source: str) -> list[str]:
+        """What a retry's prompt names: the figures and the counts of things of ``source``."""
+        return list(dict.fromkeys([*self._figures(source), *(str(c) for c in counts(source))]))
+
     def _problem(self, source: str, output: str) -> str | None:
         """Why an output needs another try, or None."""
         if isinstance(output, FailedOutput):
@@ -201,11 +210,11 @@ class Translator(ModelTask):
         if len(output) < sum(1 for c in source if not c.isspace()):
             return "too short"  # English is longer than the Chinese it translates; this is an echo or a stub
         figures_out = output.replace(",", "")
-        model_source = english_amounts(source) if self.rewrite_amounts else source
-        for figure in _FIGURE.findall(model_source):
-            if figure.replace(",", "") not in figures_out:
-                return "number"
-        if missing_counts(counts(source), output):
+        figures = self._figures(source)
+        small = [int(f) for f in figures if f.isdigit() and int(f) <= 10]  # "Ten projects" is right too
+        if any(f.replace(",", "") not in figures_out for f in figures if not (f.isdigit() and int(f) <= 10)):
+            return "number"
+        if missing_counts(small + counts(source), output):
             return "number"  # 8个 / 两个 / 三大: a count of things dropped
         for _, en in find_terms(source, self.glossary):
             if en.lower() not in output.lower():
@@ -225,7 +234,8 @@ class Translator(ModelTask):
         def prompt(unit: str) -> list[dict[str, str]]:
             shots = nearest_examples(unit, pool, self.examples)
             glossary = {**self._hints, **self.glossary}
-            return translation_messages(unit, glossary=glossary, strict=strict, examples=shots)
+            required = self._required_numbers(unit) if strict else ()
+            return translation_messages(unit, glossary=glossary, strict=strict, examples=shots, numbers=required)
 
         return self._generate(
             units,
