@@ -189,3 +189,14 @@ def test_credentials_in_the_url_never_reach_a_message(monkeypatch) -> None:
     assert KEY not in str(caught.value) and "http://127.0.0.1:" in str(caught.value)
     with pytest.raises(ModelNotAvailableError, match="no server given"):
         load_translator("openai:served")
+
+
+def test_an_eval_run_through_the_server_records_where_it_ran(server, tmp_path) -> None:
+    out = tmp_path / "r.json"
+    args = ["eval", "run", "--task", "summarize", "--model", "openai:served", "--base-url", server]
+    proc = run_cli(*args, "--benchmark", "seed", "--output", str(out), "--bootstrap", "10", "--quiet")
+    assert proc.returncode == 0, proc.stderr.decode()
+    result = json.loads(out.read_text())
+    assert result["model"] == "openai:served" and result["n"] == 6
+    assert result["model_info"]["runtime"]["server"] == server.split("/")[2]
+    assert result["model_info"]["backend"] == "openai-server"
