@@ -15,6 +15,7 @@ LAYERS = [
     ["report"],
     ["tasks"],
     ["models"],
+    ["examples", "names"],
     ["results", "metrics", "amounts", "glossary"],
     ["article"],
     ["sentences"],
