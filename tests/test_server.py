@@ -25,13 +25,9 @@ pytest.importorskip("llama_cpp.server")
 KEY = "test-key-not-a-secret-3141"
 
 
-def llama_server(model: Path, *, port: int | None = None, api_key: str | None = None):
-    return serve_llama_cpp(model, port=port, api_key=api_key)
-
-
 @pytest.fixture(scope="module")
 def server(tiny_gguf) -> Iterator[str]:
-    with llama_server(tiny_gguf) as url:
+    with serve_llama_cpp(tiny_gguf) as url:
         yield url
 
 
@@ -81,7 +77,7 @@ def test_connection_errors_are_one_line_and_fast(server, tmp_path) -> None:
 
 
 def test_the_api_key_is_sent_and_never_written(tiny_gguf, tmp_path, monkeypatch) -> None:
-    with llama_server(tiny_gguf, api_key=KEY) as url:
+    with serve_llama_cpp(tiny_gguf, api_key=KEY) as url:
         monkeypatch.delenv("OPENAI_API_KEY", raising=False)
         monkeypatch.delenv("JB_SUMMARIZE_API_KEY", raising=False)
         with pytest.raises(ModelNotAvailableError, match=r"HTTP 401.*JB_SUMMARIZE_API_KEY"):
@@ -111,7 +107,7 @@ def test_server_killed_mid_run_then_resume_completes(tiny_gguf, tmp_path) -> Non
     command = [sys.executable, "-m", "jb_summarize", "translate", str(records), "--model", "openai:served"]
     command += ["--chunk-size", "2", "--batch-size", "2", "-o", str(out), "--quiet"]
     env = {**os.environ, "JB_SUMMARIZE_BASE_URL": f"http://127.0.0.1:{port}/v1", "JB_SUMMARIZE_SERVER_RETRIES": "1"}
-    with llama_server(tiny_gguf, port=port):
+    with serve_llama_cpp(tiny_gguf, port=port):
         run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         deadline = time.monotonic() + 120
         while not (out.exists() and out.read_text().count("\n") >= 4):
@@ -127,7 +123,7 @@ def test_server_killed_mid_run_then_resume_completes(tiny_gguf, tmp_path) -> Non
     assert 4 <= len(kept) < 400 and len(set(kept)) == len(kept)
     meta = json.loads(Path(f"{out}.meta.json").read_text())
     assert meta["finished"] is False and "stopped answering" in meta["error"]
-    with llama_server(tiny_gguf, port=port):
+    with serve_llama_cpp(tiny_gguf, port=port):
         resumed = subprocess.run([*command, "--resume"], capture_output=True, env=env, timeout=600)
     assert resumed.returncode == 0, resumed.stderr.decode()
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
@@ -136,7 +132,7 @@ def test_server_killed_mid_run_then_resume_completes(tiny_gguf, tmp_path) -> Non
 
 def test_a_server_that_dies_during_a_call_raises_after_its_retries(tiny_gguf) -> None:
     port = free_port()
-    with llama_server(tiny_gguf, port=port) as url:
+    with serve_llama_cpp(tiny_gguf, port=port) as url:
         translator = load_translator("openai:served", base_url=url, max_retries=1)
     start = time.monotonic()
     with pytest.raises(ServerUnavailableError, match="stopped answering"):
@@ -151,7 +147,7 @@ def test_the_seed_through_a_real_model_server(tmp_path) -> None:
     path = model_path(get_spec("qwen2.5-coder-0.5b-instruct-q4_k_m"))
     if path is None or not path.is_file():
         run_cli("models", "fetch", "qwen2.5-coder-0.5b-instruct-q4_k_m")
-    with llama_server(path) as url:
+    with serve_llama_cpp(path) as url:
         # the main job on the seed (headlines and summaries; the bodies as well take ~3 min on 2 cores)
         proc = run_cli(
             "run",

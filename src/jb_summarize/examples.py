@@ -10,6 +10,7 @@ Examples go into the prompt as earlier chat turns, the most similar last (next t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -22,17 +23,21 @@ Example = tuple[str, str]  # (input, answer): Chinese and English, or news text 
 KINDS = ("translation", "summary")
 
 
+@cache
+def _bundled(kind: str) -> tuple[Example, ...]:
+    """The bundled pool of ``kind``, read once per process."""
+    name = f"{kind}_examples.tsv"
+    return tuple(
+        parse_glossary((resources.files("jb_summarize") / "data" / name).read_text(encoding="utf-8"), name).items()
+    )
+
+
 def load_examples(*paths: str | Path, kind: str = "translation", bundled: bool = True) -> list[Example]:
     """The bundled examples of ``kind`` (translation or summary; unless ``bundled=False``) and each
     ``input<TAB>answer`` file's."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    pairs: list[Example] = []
-    if bundled:
-        name = f"{kind}_examples.tsv"
-        pairs += parse_glossary(
-            (resources.files("jb_summarize") / "data" / name).read_text(encoding="utf-8"), name
-        ).items()
+    pairs: list[Example] = list(_bundled(kind)) if bundled else []
     for path in paths:
         try:
             data = Path(path).read_bytes()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
@@ -85,6 +85,7 @@ class CorpusStatistics:
     name: str
     items: np.ndarray  # shape (n_items, n_statistics)
     from_sum: Callable[[np.ndarray], float]
+    item_scores: list[float] = field(default_factory=list)  # each item's own (sentence-level) score
 
     def score(self, rows: np.ndarray | None = None) -> float:
         """The corpus score of all items, or of the rows given (a resample)."""
@@ -220,18 +221,19 @@ def _bleu_metric(lang: str, sentence: bool = False) -> Any:
 def _bleu_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]], lang: str) -> CorpusStatistics:
     from sacrebleu.metrics import BLEU
 
-    sentence_bleu = _bleu_metric(lang, sentence=True)
-    rows = []
+    sentence_bleu = _bleu_metric(lang, sentence=True)  # effective order: the per-item scores of short lines
+    rows, scores = [], []
     for i, hypothesis in enumerate(hypotheses):
         s = sentence_bleu.sentence_score(hypothesis, [stream[i] for stream in references])
         rows.append([s.sys_len, s.ref_len, *s.counts, *s.totals])
+        scores.append(float(s.score))
     items = np.array(rows, dtype=np.float64).reshape(-1, 10)
 
     def from_sum(s: np.ndarray) -> float:
         counts, totals = [int(v) for v in s[2:6]], [int(v) for v in s[6:10]]
         return BLEU.compute_bleu(counts, totals, int(s[0]), int(s[1]), smooth_method="exp").score
 
-    return CorpusStatistics("bleu", items, from_sum)
+    return CorpusStatistics("bleu", items, from_sum, scores)
 
 
 def _char_ngrams(text: str) -> list[Counter]:
@@ -241,25 +243,33 @@ def _char_ngrams(text: str) -> list[Counter]:
 
 
 def _chrf_from_sum(s: np.ndarray) -> float:
-    """sacrebleu's chrF of summed (hyp, ref, match) counts per order: effective-order averaged P and R."""
+    """sacrebleu's chrF of summed (hyp, ref, match) counts per order: effective-order averaged P and R, in
+    sacrebleu's own order of operations, so that scores agree to the last bit."""
     factor = _CHRF_BETA**2
-    precisions, recalls = [], []
+    avg_prec, avg_rec, effective_order = 0.0, 0.0, 0
     for n in range(_CHRF_ORDER):
         n_hyp, n_ref, n_match = s[3 * n : 3 * n + 3]
         if n_hyp > 0 and n_ref > 0:
-            precisions.append(n_match / n_hyp)
-            recalls.append(n_match / n_ref)
-    if not precisions:
+            avg_prec += n_match / n_hyp
+            avg_rec += n_match / n_ref
+            effective_order += 1
+    if not effective_order:
         return 0.0
-    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
-    return float(100 * (1 + factor) * p * r / (factor * p + r)) if p + r else 0.0
+    avg_prec /= effective_order
+    avg_rec /= effective_order
+    if not avg_prec + avg_rec:
+        return 0.0
+    score = (1 + factor) * avg_prec * avg_rec
+    score /= (factor * avg_prec) + avg_rec
+    return float(100 * score)
 
 
 def _chrf_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> CorpusStatistics:
-    rows = []
+    rows, scores = [], []
     for i, hypothesis in enumerate(hypotheses):
         hyp = _char_ngrams(hypothesis)
         best: list[float] = []
+        best_score = -1.0
         for ref_text in (stream[i] for stream in references):  # several references: the best-scoring one
             ref = _char_ngrams(ref_text)
             row = [  # as sacrebleu: an order the reference is too short for counts no hypothesis n-grams
@@ -267,10 +277,13 @@ def _chrf_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[st
                 for h, r in zip(hyp, ref, strict=True)
                 for v in (sum(h.values()) if r else 0, sum(r.values()), sum((h & r).values()))
             ]
-            if not best or _chrf_from_sum(np.array(row)) > _chrf_from_sum(np.array(best)):
-                best = row
+            row_score = _chrf_from_sum(np.array(row))
+            if row_score > best_score:
+                best, best_score = row, row_score
         rows.append(best)
-    return CorpusStatistics("chrf", np.array(rows, dtype=np.float64).reshape(-1, 3 * _CHRF_ORDER), _chrf_from_sum)
+        scores.append(best_score)
+    items = np.array(rows, dtype=np.float64).reshape(-1, 3 * _CHRF_ORDER)
+    return CorpusStatistics("chrf", items, _chrf_from_sum, scores)
 
 
 def corpus_statistics(
@@ -294,21 +307,17 @@ def corpus_statistics(
 
 def _sacrebleu(
     metric: Any,
-    sentence_metric: Any,
     stats: CorpusStatistics,
     hypotheses: Sequence[str],
     references: Sequence[Sequence[str]],
     n_bootstrap: int,
 ) -> dict[str, Any]:
-    per_item = [
-        round(float(sentence_metric.sentence_score(h, [r[i] for r in references]).score), 4)
-        for i, h in enumerate(hypotheses)
-    ]
+    """The corpus score and signature from sacrebleu; per-item scores and the interval from the statistics."""
     corpus = metric.corpus_score(list(hypotheses), [list(r) for r in references])
     out: dict[str, Any] = {"score": round(float(corpus.score), 4)}
     if n_bootstrap > 1:
         out["ci"] = _interval_fields(stats, n_bootstrap, SEED)
-    out["per_item"] = per_item
+    out["per_item"] = [round(v, 4) for v in stats.item_scores]
     out["signature"] = f"{metric.get_signature()}|{_method(n_bootstrap, SEED)}"
     return out
 
@@ -319,7 +328,7 @@ def bleu(
     """sacrebleu BLEU: 13a tokenisation for English, ``zh`` for Chinese."""
     _check_aligned(hypotheses, references)
     stats = _bleu_statistics(hypotheses, references, lang)
-    return _sacrebleu(_bleu_metric(lang), _bleu_metric(lang, sentence=True), stats, hypotheses, references, n_bootstrap)
+    return _sacrebleu(_bleu_metric(lang), stats, hypotheses, references, n_bootstrap)
 
 
 def chrf(hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, n_bootstrap: int = 1000) -> dict[str, Any]:
@@ -327,9 +336,7 @@ def chrf(hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, n_bo
     from sacrebleu.metrics import CHRF
 
     _check_aligned(hypotheses, references)
-    stats = _chrf_statistics(hypotheses, references)
-    metric = CHRF()
-    return _sacrebleu(metric, metric, stats, hypotheses, references, n_bootstrap)
+    return _sacrebleu(CHRF(), _chrf_statistics(hypotheses, references), hypotheses, references, n_bootstrap)
 
 
 def score(

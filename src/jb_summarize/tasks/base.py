@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
+from ..examples import Example, load_examples, nearest_examples
 from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import provenance
 from ..models.registry import ModelSpec
@@ -139,7 +140,13 @@ _DECODING_FIELDS = frozenset(Decoding.__dataclass_fields__)
 
 
 class ModelTask(Task):
-    """A task on a ``TextGenerator``: texts become inputs (prompts on chat models), outputs are cleaned."""
+    """A task on a ``TextGenerator``: texts become inputs (prompts on chat models), outputs are cleaned.
+
+    ``examples``: how many worked examples, the most similar to each input, go into its prompt, drawn from
+    ``example_pool`` (None: the bundled pool of ``example_kind``).
+    """
+
+    example_kind = ""  # the bundled example pool: "translation" or "summary"
 
     def _set_options(self, options: dict[str, Any]) -> None:
         decoding = {k: v for k, v in options.items() if k in _DECODING_FIELDS}
@@ -154,12 +161,23 @@ class ModelTask(Task):
         spec: ModelSpec | None,
         decoding: Decoding,
         batch_size: int | None = None,
+        examples: int = 0,
+        example_pool: Sequence[Example] | None = None,
     ):
         self.generator = generator
         self.spec = spec
         self.name = spec.name if spec else generator.source
         self.decoding = decoding
         self.batch_size = batch_size
+        self.examples = examples
+        self.example_pool = list(example_pool) if example_pool is not None else None
+
+    def _shots(self, text: str) -> list[Example]:
+        """The worked examples for ``text``'s prompt (none unless ``examples`` asks for some)."""
+        if not self.examples:
+            return []
+        pool = self.example_pool if self.example_pool is not None else load_examples(kind=self.example_kind)
+        return nearest_examples(text, pool, self.examples)
 
     @property
     def _is_chat(self) -> bool:

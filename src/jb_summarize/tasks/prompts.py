@@ -32,16 +32,20 @@ def _summary_request(text: str, max_chars: int) -> str:
     )
 
 
+def _example_turns(examples: Sequence[tuple[str, str]]) -> Messages:
+    """Worked examples as earlier chat turns: the user's request, then the answer."""
+    return [
+        {"role": role, "content": content}
+        for request, answer in examples
+        for role, content in (("user", request), ("assistant", answer))
+    ]
+
+
 def summary_messages(text: str, max_chars: int, examples: Sequence[tuple[str, str]] = ()) -> Messages:
     """System: the editor's role; worked ``examples`` (text, headline) as earlier turns; user: the request."""
-    turns = [
-        {"role": role, "content": content}
-        for body, headline in examples
-        for role, content in (("user", _summary_request(body, max_chars)), ("assistant", headline))
-    ]
     return [
         {"role": "system", "content": "你是一名中文新闻编辑。"},
-        *turns,
+        *_example_turns([(_summary_request(body, max_chars), headline) for body, headline in examples]),
         {"role": "user", "content": _summary_request(text, max_chars)},
     ]
 
@@ -66,10 +70,7 @@ def translation_messages(
     terms = find_terms(text, glossary or {})
     if terms:
         rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."
-    turns = [
-        {"role": role, "content": content} for zh, en in examples for role, content in (("user", zh), ("assistant", en))
-    ]
-    return [{"role": "system", "content": rules}, *turns, {"role": "user", "content": text}]
+    return [{"role": "system", "content": rules}, *_example_turns(examples), {"role": "user", "content": text}]
 
 
 def name_messages(name: str) -> Messages:

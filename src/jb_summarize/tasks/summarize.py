@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
-from ..examples import load_examples, nearest_examples
 from ..models.base import FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec
@@ -190,6 +189,7 @@ class ModelSummarizer(ModelTask, Summarizer):
     joined chunk summaries are summarised again.
     """
 
+    example_kind = "summary"
     call_options = (
         "max_chars",
         "max_new_tokens",
@@ -222,11 +222,16 @@ class ModelSummarizer(ModelTask, Summarizer):
             no_repeat_ngram_size=no_repeat_ngram_size,
             repetition_penalty=repetition_penalty,
         )
-        super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
+        super().__init__(
+            generator,
+            spec=spec,
+            decoding=decoding,
+            batch_size=batch_size,
+            examples=examples,
+            example_pool=example_pool,
+        )
         self.max_chars = max_chars
         self.to_simplified = to_simplified
-        self.examples = examples
-        self.example_pool = list(example_pool) if example_pool is not None else None  # None: the bundled pool
         defaults = spec.decoding if spec else {}
         wanted = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
         self.max_new_tokens = min(wanted, generator.max_output_tokens or wanted)
@@ -257,13 +262,8 @@ class ModelSummarizer(ModelTask, Summarizer):
         return chunks
 
     def _summaries(self, texts: list[str], batch_size: int, progress: bool) -> list[str]:
-        if self.examples and self.example_pool is None:
-            self.example_pool = load_examples(kind="summary")
-        pool = self.example_pool or []
-
         def prompt(text: str) -> list[dict[str, str]]:
-            shots = nearest_examples(text, pool, self.examples)
-            return summary_messages(text, self.max_chars, examples=shots)
+            return summary_messages(text, self.max_chars, examples=self._shots(text))
 
         outputs = self._generate(
             texts,

@@ -20,7 +20,6 @@ from typing import Any
 
 from ..amounts import counts, missing_counts
 from ..amounts import rewrite_amounts as english_amounts
-from ..examples import load_examples, nearest_examples
 from ..glossary import find_terms
 from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
@@ -119,6 +118,7 @@ class Translator(ModelTask):
 
     task = "translate"
     output_field = "translation"
+    example_kind = "translation"
     call_options = (
         "num_beams",
         "no_repeat_ngram_size",
@@ -163,17 +163,22 @@ class Translator(ModelTask):
             repetition_penalty=repetition_penalty,
             forbid_chinese=forbid_chinese,
         )
-        super().__init__(generator, spec=spec, decoding=decoding, batch_size=batch_size)
+        super().__init__(
+            generator,
+            spec=spec,
+            decoding=decoding,
+            batch_size=batch_size,
+            examples=examples,
+            example_pool=example_pool,
+        )
         self.glossary = dict(glossary or {})
         self.unit = unit
         self.retry = retry
         self.rewrite_amounts = rewrite_amounts
         self.to_simplified = to_simplified
-        self.examples = examples
         self.quality = quality
         self.consistent_names = consistent_names
         self._hints: dict[str, str] = {}  # the article's names, translated once (consistent_names)
-        self.example_pool = list(example_pool) if example_pool is not None else None  # None: the bundled pool
 
     def _set_options(self, options: dict[str, Any]) -> None:
         _check_unit(options.get("unit", self.unit))
@@ -210,9 +215,13 @@ class Translator(ModelTask):
         if len(output) < sum(1 for c in source if not c.isspace()):
             return "too short"  # English is longer than the Chinese it translates; this is an echo or a stub
         figures_out = output.replace(",", "")
-        figures = self._figures(source)
-        small = [int(f) for f in figures if f.isdigit() and int(f) <= 10]  # "Ten projects" is right too
-        if any(f.replace(",", "") not in figures_out for f in figures if not (f.isdigit() and int(f) <= 10)):
+        small, figures = [], []  # figures up to 10 may be words ("Ten projects"), like counts of things
+        for figure in self._figures(source):
+            if figure.isdigit() and int(figure) <= 10:
+                small.append(int(figure))
+            else:
+                figures.append(figure)
+        if any(f.replace(",", "") not in figures_out for f in figures):
             return "number"
         if missing_counts(small + counts(source), output):
             return "number"  # 8个 / 两个 / 三大: a count of things dropped
@@ -227,12 +236,8 @@ class Translator(ModelTask):
         if self.rewrite_amounts:
             units = [english_amounts(u) for u in units]
 
-        if self.examples and self.example_pool is None:
-            self.example_pool = load_examples()
-        pool = self.example_pool or []
-
         def prompt(unit: str) -> list[dict[str, str]]:
-            shots = nearest_examples(unit, pool, self.examples)
+            shots = self._shots(unit)
             glossary = {**self._hints, **self.glossary}
             required = self._required_numbers(unit) if strict else ()
             return translation_messages(unit, glossary=glossary, strict=strict, examples=shots, numbers=required)
