@@ -35,6 +35,12 @@ from jb_summarize.text import InputError
         ("三人参加", "三人参加"),
         ("第一万人", "第一万人"),
         ("二〇二二年", "二〇二二年"),
+        # found on LCSTS texts: approximate numbers are left for the model to word
+        ("规模都在数十亿间", "规模都在数十亿间"),
+        ("多则几十万", "多则几十万"),
+        ("每平方米上涨两三千元", "每平方米上涨两三千元"),
+        ("一百多人名单", "more than 100 people 名单"),
+        ("一百零五亩", "105 mu"),
         ("江北區投資三千萬元", "江北區投資 30 million yuan"),
     ],
 )

@@ -49,18 +49,20 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _CN_DIGIT = "〇零一二两兩三四五六七八九"
 # A Chinese numeral starts with a digit or 十 (not 百/千: 千万 is also "by all means") and may hold 万/亿
-# between digits (两亿三千万).
+# between digits (两亿三千万); after 数 or 几 (数十亿, 几十万: "several") it is not a figure.
 _CN_NUMBER = f"[{_CN_DIGIT}十][{_CN_DIGIT}十百千]*(?:[万萬亿億]+[{_CN_DIGIT}十百千]+)*"
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _AMOUNT = re.compile(
-    f"(?P<number>{_NUMBER}|(?<!第){_CN_NUMBER})"
+    f"(?P<number>{_NUMBER}|(?<![第数几]){_CN_NUMBER})"
     f"(?P<pre>余|餘|多)?"
     f"(?P<mult>{'|'.join(MULTIPLIERS)})?"
     f"(?P<pre2>余|餘|多)?"
     f"(?P<unit>{_UNIT_PATTERN})?"
     f"(?P<post>左右|以上|以下)?"
 )
+# Two digits side by side (零 aside) in a numeral with units: a range such as 两三千 or 七八十.
+_RANGE = re.compile("[一二两兩三四五六七八九]{2}")
 # 百亿级 / 千亿级 / 万亿级: an industry's scale in yuan of output.
 _SCALE = re.compile(r"(十|百|千)?(万亿|亿|万)级")
 # A count of things: one digit (or Chinese digit) before a measure word; a translation must keep it.
@@ -140,6 +142,8 @@ def _replace(match: re.Match[str]) -> str:
     number, mult, unit = match["number"], match["mult"], match["unit"]
     qualifier = match["pre"] or match["pre2"] or match["post"]
     if not number[0].isdigit():
+        if _RANGE.search(number):  # 两三千元, 七八十万: a rough range, left for the model to word
+            return match[0]
         # a Chinese numeral is rewritten only as an amount: with 万/亿, or 十/百/千 before a unit; 三人 stays
         large = mult or any(c in _LARGE_UNITS for c in number)
         if not (large or (unit and unit != "%" and any(c in _SMALL_UNITS for c in number))):
