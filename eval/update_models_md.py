@@ -137,13 +137,21 @@ def sections_markdown() -> str:
     path = RESULTS / "sections.json"
     if not path.exists():
         return "(no eval/results/sections.json yet: run eval/score_sections.py)\n"
-    t = json.loads(path.read_text(encoding="utf-8"))["total"]
-    return (
-        "| pages | heading recall | heading precision | title found | lead found | pages with every body character "
-        "| lowest body coverage |\n|---|---|---|---|---|---|---|\n"
-        f"| {t['pages']} | {t['heading_recall']:.3f} | {t['heading_precision']:.3f} | {t['title_found']:.3f} "
-        f"| {t['lead_found']:.3f} | {t['pages_fully_covered']} | {t['min_body_coverage']:.3f} |\n"
-    )
+    record = json.loads(path.read_text(encoding="utf-8"))
+    rows = [(f"development (seed {record['seed']})", record["total"])]
+    rows += [(f"held out (seed {seed})", total) for seed, total in record.get("held_out", {}).items()]
+    lines = [
+        "| pages | set | heading recall | heading precision | title found | lead found "
+        "| pages with every body character | lowest body coverage |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, t in rows:
+        lines.append(
+            f"| {t['pages']} | {name} | {t['heading_recall']:.3f} | {t['heading_precision']:.3f} "
+            f"| {t['title_found']:.3f} | {t['lead_found']:.3f} | {t['pages_fully_covered']} "
+            f"| {t['min_body_coverage']:.3f} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 # Each quality lever against the default it was meant to improve, on the same items: (benchmark, baseline

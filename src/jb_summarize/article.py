@@ -9,7 +9,11 @@ The cues are general, not tied to one page, and each one can be shown (``explain
   ！？，、：at its end; clause marks and quotes inside are fine), not indented, where a paragraph could start,
   standing alone (followed by a blank line, an indented line or the end of the text, or by a whole
   paragraph on one line); a full column-width line right under the text above it is a paragraph's first
-  line at the foot of a column, not a title line;
+  line at the foot of a column, not a title line; so is a full column-width line alone between blank lines
+  whose text reads on across the column break (a word runs across it, it ends on a preposition or
+  conjunction, leaves a quote or bracket open, opens with a time and a comma, or the next line starts with
+  punctuation);
+- lines of clearly another width (a lead set across columns, then the columns) end the open paragraph;
 - a *note* (数据来源：...) belongs to the body it follows; a *credit* is a title line that carries a credit
   word (供图, 摄, 记者, 通讯员, ...) or a byline;
 - the *page title* is a line printed twice (on one line, or as a running header repeated at the top of the
@@ -208,6 +212,69 @@ def _column_width(cleaned: Sequence[str], widths: Sequence[float]) -> float:
     return float(counts.most_common(1)[0][0]) if counts else 0.0
 
 
+# A paragraph's opening words in news text: a date or time word, then a comma (10月30日晚间，/ 昨天，).
+_TIME_OPENING = re.compile(
+    r"^(?:\d+年)?(?:\d+月)?\d+日[^，,。]{0,4}[，,]"
+    r"|^(?:日前|近日|近期|昨天|昨日|昨晚|前天|今天|今日|今早|今晨|当天|当晚|目前|此前|近年来|去年|今年|上周|本周)"
+    r"[^，,。]{0,4}[，,]"
+)
+_OPENINGS = tuple(opening for opening, _ in _PAIRS)
+_CLOSINGS = "".join(closing for _, closing in _PAIRS) + "，。、；：？！,.;:?!…"
+# jieba parts of speech that cannot end a heading: prepositions (对, 至) and conjunctions (但, 以及).
+_OPEN_WORD_TAGS = ("p", "c")
+
+
+def _reads_on(line: str, next_line: str) -> str | None:
+    """Why a full column-width line alone between blank lines reads on into the next line (a paragraph's first
+    line that a column break cut off, not a heading), or None."""
+    if any(line.count(o) > line.count(c) for o, c in _PAIRS):
+        return "leaves a quote or bracket open"
+    if next_line[:1] in _CLOSINGS:
+        return "the next line starts with punctuation"
+    if _TIME_OPENING.match(line):
+        return "opens with a time and a comma, as news paragraphs do"
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    last = list(pseg.cut(line[-6:], HMM=False))
+    if last and last[-1].flag in _OPEN_WORD_TAGS:
+        return f"ends on '{last[-1].word}', a word that needs more after it"
+    tail, head = line[-6:], next_line[:8]
+    position = 0
+    for word in jieba.cut(tail + head, HMM=False):
+        if position < len(tail) < position + len(word):
+            return f"the word '{word}' runs across the break"
+        position += len(word)
+    return None
+
+
+def _one_line_width(widths: Sequence[float], i: int) -> float:
+    """The column width of a one-line paragraph: its width where the line right under it is as wide (it
+    fills the column), else unknown (0)."""
+    below = widths[i + 1] if i + 1 < len(widths) else 0.0
+    return widths[i] if below and abs(widths[i] - below) <= 1 else 0.0
+
+
+def _new_column_width(widths: Sequence[float], current: Sequence[int], i: int) -> bool:
+    """Line ``i`` runs on into the next line, set at the same width, clearly not the width of the open
+    paragraph's lines: a column of another width starts (a lead set across columns ends, the body begins)."""
+    if len(current) < 2 or i + 1 >= len(widths) or not widths[i + 1]:
+        return False
+    width = max(widths[j] for j in current)
+    return abs(widths[i] - widths[i + 1]) <= 1 and _ratio(width, widths[i]) >= WIDTH_RATIO
+
+
+def _continues(
+    raw_lines: Sequence[str], cleaned: Sequence[str], widths: Sequence[float], i: int, k: int | None
+) -> bool:
+    """Line ``k`` can carry on the paragraph that line ``i`` opens: running text (two lines or more, or a
+    sentence end) in a column no wider than line ``i``'s, not a credit."""
+    if k is None or widths[k] > widths[i] + 1 or _CREDIT.search(clean_line(raw_lines[k], keep_word_spaces=True)):
+        return False
+    return ends_paragraph(cleaned[k]) or (k + 1 < len(cleaned) and bool(cleaned[k + 1]))
+
+
 def _column_foot(cleaned: Sequence[str], widths: Sequence[float], i: int, column: float) -> bool:
     """A full column-width line right under the text above it (no blank line between): a paragraph's first
     line at the foot of a column, which stands alone only because the column ends there."""
@@ -215,38 +282,46 @@ def _column_foot(cleaned: Sequence[str], widths: Sequence[float], i: int, column
     return full and i > 0 and bool(cleaned[i - 1])
 
 
-def _running_headers(cleaned: Sequence[str]) -> set[str]:
-    """Title-like lines printed more than once, each time alone between blank lines, and at least once in
-    the middle of a paragraph: the page title repeated at the top of the columns. They are taken out of the
-    text, so that they do not break the paragraphs they interrupt."""
+def _running_headers(
+    raw_lines: Sequence[str], cleaned: Sequence[str], widths: Sequence[float], column: float
+) -> set[str]:
+    """Title-like lines printed more than once, each time alone between blank lines, and at least once in the
+    middle of a paragraph (after a full column-width line that ends no sentence): the page title repeated at
+    the top of the columns. They are taken out of the text, so that they do not break the paragraphs they
+    interrupt."""
     occurrences: dict[str, list[int]] = {}
     for i, line in enumerate(cleaned):
         alone = (i == 0 or not cleaned[i - 1]) and (i + 1 == len(cleaned) or not cleaned[i + 1])
-        if alone and _is_title_like(line) and not _NOTE.match(line) and not _CREDIT.search(line):
+        credit = _CREDIT.search(clean_line(raw_lines[i], keep_word_spaces=True))
+        if alone and _is_title_like(line) and not _NOTE.match(line) and not credit:
             occurrences.setdefault(line, []).append(i)
 
     def interrupts(i: int) -> bool:
         j = next((j for j in range(i - 1, -1, -1) if cleaned[j]), None)
-        return j is not None and j > 0 and bool(cleaned[j - 1]) and not ends_paragraph(cleaned[j])
+        return j is not None and abs(widths[j] - column) <= 1 and not ends_paragraph(cleaned[j])
 
-    return {line for line, where in occurrences.items() if len(where) > 1 and any(map(interrupts, where))}
+    return {line for line, at in occurrences.items() if len(at) > 1 and any(map(interrupts, at))}
 
 
 def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
     """Group raw lines into paragraphs, title lines, credits and page titles; and the running-header lines."""
     cleaned = [clean_line(r) for r in raw_lines]
     widths = [_display_width(line) for line in cleaned]
-    repeated = _running_headers(cleaned)
     column = _column_width(cleaned, widths)
+    repeated = _running_headers(raw_lines, cleaned, widths, column)
     blocks: list[_Block] = []
     running: set[int] = set()
     current: list[int] = []
+    opening = ""  # why the current paragraph's first line, alone as it stands, is not a heading
 
     def flush(cue: str) -> None:
+        nonlocal opening
         if current:
-            width = max(widths[j] for j in current[:-1]) if len(current) > 1 else 0.0
+            width = max(widths[j] for j in current[:-1]) if len(current) > 1 else _one_line_width(widths, current[0])
+            cue = f"{cue}; {opening}" if opening else cue
             blocks.append(_Block("paragraph", join_lines([cleaned[j] for j in current]), list(current), width, cue))
             current.clear()
+        opening = ""
 
     previous_blank = True
     for i, raw in enumerate(raw_lines):
@@ -262,6 +337,8 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             continue
         if _indented(raw):
             flush("an indented line follows")
+        elif current and not ends_paragraph(line) and _new_column_width(widths, current, i):
+            flush("a column of another width follows")
         note = bool(_NOTE.match(line))  # a note stays with its body: never a title line
         alone = None
         if _is_title_like(line) and not note:
@@ -270,6 +347,11 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             # An indented line opens a paragraph (or is a credit); headings are not indented.
             if credit or not (_indented(raw) or _column_foot(cleaned, widths, i, column)):
                 alone = _stands_alone(raw_lines, cleaned, i)
+            if alone == "blank line after it" and not (credit or current) and abs(widths[i] - column) <= 1:
+                following = next((k for k in range(i + 1, len(cleaned)) if cleaned[k] not in ("", *repeated)), None)
+                cut = _continues(raw_lines, cleaned, widths, i, following) and _reads_on(line, cleaned[following])
+                if cut:
+                    alone, opening = None, f"first line cut off by a column break: it {cut}"
         if alone and current and after_blank:
             flush("a blank line and a heading follow")
         if alone and not current:
@@ -414,8 +496,7 @@ def _single_title(
         if id(line) not in heads:
             return line.text
         k = heads[id(line)]
-        top = run is runs[0]
-        lone = k in set_apart or (top and _overlap(line.text, grams[k]) < TITLE_OVERLAP)
+        lone = k in set_apart or _overlap(line.text, grams[k]) < TITLE_OVERLAP
         if heads_that_body and k == edge_body and lone:
             return line.text
     return None

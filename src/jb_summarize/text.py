@@ -48,6 +48,7 @@ _LAYOUT_SPACE = re.compile(
     f"(?<=[{_PUNCT}])[ ]+|[ ]+(?=[{_PUNCT}])|(?<=[{_WIDE}])[ ]+(?=[^{_WIDE}])|(?<=[^{_WIDE}])[ ]+(?=[{_WIDE}])"
 )
 _SPACES = re.compile("[ \t\u3000\u00a0]+")
+_LETTER_GAP = re.compile("(?<=[^ \t\u3000\u00a0]) (?=[^ \t\u3000\u00a0])")
 
 CLOSERS = "”’」』）)》〉】〗\"'"
 # A semicolon ends a sentence but not a paragraph.
@@ -108,6 +109,8 @@ def clean_line(line: str, keep_word_spaces: bool = False) -> str:
     space (it separates the clauses of a headline), unless the whole line is letter-spaced.
     """
     line = line.replace("\u22ef", "\u2026").replace("\r", "")
+    if _letter_spaced(_SPACES.sub(" ", line).strip()):
+        line = _LETTER_GAP.sub("", line)  # one space between letters is layout; a wider gap was a real space
     line = _SPACES.sub(" ", line).strip()
     if keep_word_spaces and not _letter_spaced(line):
         return _LAYOUT_SPACE.sub("", line)
