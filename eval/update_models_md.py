@@ -84,14 +84,15 @@ def bench_markdown() -> str:
     if seeds:
         lines += [
             "",
-            "| whole seed article (`jb-summarize run`) | model | translation unit | seconds | peak RSS MB "
-            "| lead section BLEU | flagged fields |",
-            "|---|---|---|---|---|---|---|",
+            "| whole seed article (`jb-summarize run`) | model | translation unit | seconds "
+            "| of which the article in brief | peak RSS MB | lead section BLEU | flagged fields |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in seeds:
             lines.append(
                 f"| summaries, bilingual headlines, full English | `{r['model']}` | {r['unit']} | {r['seconds']} "
-                f"| {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} | {r['flagged_fields']} |"
+                f"| {r.get('article_summary_seconds') or '-'} | {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} "
+                f"| {r['flagged_fields']} |"
             )
     layouts = [r for r in records if "error" not in r and r.get("part") == "layout"]
     if layouts:
@@ -161,7 +162,12 @@ LEVERS = [
     ("wmt21", "wmt21-default.json", "wmt21-quality-best.json", "`--quality best` (4 candidates, chrF agreement)"),
     ("seed-en", "seed-en-default.json", "seed-en-examples3.json", "3 retrieved worked examples"),
     ("seed-en", "seed-en-default.json", "seed-en-consistent-names.json", "`--consistent-names`"),
+    ("wmt21", "wmt21-default.json", "wmt21-context-previous.json", "`--context previous` (source before it)"),
+    ("wmt21", "wmt21-default.json", "wmt21-context-pair.json", "`--context previous-pair` (and its English)"),
+    ("seed-en", "seed-en-default.json", "seed-en-context-previous.json", "`--context previous`"),
+    ("seed-en", "seed-en-default.json", "seed-en-context-pair.json", "`--context previous-pair`"),
     ("lcsts", "lcsts-default.json", "lcsts-examples3.json", "3 retrieved headline examples (summaries)"),
+    ("lcsts", "lcsts-default.json", "lcsts-style-summary.json", "`--style summary` (vs headline references)"),
 ]
 
 

@@ -20,6 +20,10 @@ def test_run_with_baseline_and_no_translation(tmp_path, capsys) -> None:
     meta = json.loads((tmp_path / "jiangbei-2022.meta.json").read_text())
     assert meta["seconds"] >= 0 and meta["peak_rss_mb"] > 0
     assert "## 0. 强力推进全域美丽 打造城乡融合新标杆" in (tmp_path / "jiangbei-2022.md").read_text()
+    brief = json.loads((tmp_path / "jiangbei-2022.summary.json").read_text())
+    assert 30 < len(brief["summary_zh"]) <= 120 and brief["summarizer"]["decoding"]["style"] == "summary"
+    assert brief["summary_zh"] in (tmp_path / "jiangbei-2022.md").read_text()
+    assert "The article in brief" in (tmp_path / "jiangbei-2022.html").read_text()
 
 
 def test_run_with_tiny_models_and_resume(tmp_path, tiny_mt5, tiny_marian) -> None:
@@ -39,6 +43,14 @@ def test_run_with_tiny_models_and_resume(tmp_path, tiny_mt5, tiny_marian) -> Non
     ]
     assert sorted(r["index"] for r in resumed) == list(range(6))
     assert jsonl.read_text().splitlines()[:4] == lines[:4]
+    brief = tmp_path / "jiangbei-2022.summary.json"
+    assert "summary_en" in json.loads(brief.read_text())
+    brief.write_text(json.dumps({"id": "kept", "summary_zh": "上次的概括。", "summary_en": "Kept."}))
+    assert main([*args, "--resume"]) == 0  # a finished article summary is kept on --resume
+    assert json.loads(brief.read_text())["id"] == "kept"
+    assert "上次的概括。" in (tmp_path / "jiangbei-2022.md").read_text()
+    assert main([*args, "--no-article-summary"]) == 0
+    assert "The article in brief" not in (tmp_path / "jiangbei-2022.md").read_text()
 
 
 def test_run_offline_without_the_model_fails_in_one_line(tmp_path) -> None:

@@ -17,7 +17,7 @@ def data(shared_dir, monkeypatch):
 
 def test_seed_benchmark_pairs_bodies_with_headlines() -> None:
     ds = load_benchmark("seed")
-    assert ds.num_rows == 6 and ds.column_names == ["id", "source", "reference"]
+    assert ds.num_rows == 6 and ds.column_names == ["id", "source", "reference", "previous"]
     assert ds[5]["reference"] == "江北区活力涌动奋发向前"
 
 

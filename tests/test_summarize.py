@@ -37,7 +37,7 @@ def test_extractive_falls_back_to_clauses_and_then_cuts() -> None:
 def test_lead_takes_a_contiguous_prefix() -> None:
     text = "两个月前，江北区在全市率先建成全域治理运行中心，并启动试运行。去年，江北推进改革。"
     assert LeadSummarizer(max_chars=30).summarize([text]) == ["两个月前，江北区在全市率先建成全域治理运行中心"]
-    assert LeadSummarizer(max_chars=None, max_sentences=1).summarize([text]) == [
+    assert LeadSummarizer(max_chars=1000, max_sentences=1).summarize([text]) == [
         "两个月前，江北区在全市率先建成全域治理运行中心，并启动试运行"
     ]
 
@@ -111,3 +111,31 @@ def test_chat_summariser_on_a_tiny_qwen(tiny_qwen) -> None:
     summarizer = load_summarizer(str(tiny_qwen), max_chars=20)
     bodies = [s.body for s in load_seed_article().sections[:3]]
     assert summarizer.summarize(bodies, batch_size=1) == summarizer.summarize(bodies, batch_size=3)
+
+
+def test_summary_style_asks_for_sentences_and_keeps_its_budget() -> None:
+    prompts = []
+
+    def respond(messages, decoding) -> str:
+        prompts.append(messages[-1]["content"])
+        return "摘要：全区地区生产总值增长10%。\n财政收入101.6亿元。"
+
+    generator = FakeGenerator(respond, kind="chat", max_input_tokens=1000)
+    summarizer = ModelSummarizer(generator)
+    headline = summarizer.run(["江北经济增长。"])
+    assert headline.outputs == ["全区地区生产总值增长10%"] and "标题式" in prompts[-1]
+    assert headline.info.decoding["max_chars"] == 30 and headline.info.decoding["style"] == "headline"
+    summary = summarizer.run(["江北经济增长。"], style="summary")
+    assert summary.outputs == ["全区地区生产总值增长10%。财政收入101.6亿元。"]  # every line, no prefix
+    assert "两到三句话" in prompts[-1] and "不超过120个字" in prompts[-1]
+    assert summary.info.decoding["max_chars"] == 120 and generator.calls[-1]["max_new_tokens"] == [240]
+    assert summarizer.run(["江北经济增长。"], style="summary", max_chars=20).outputs == ["全区地区生产总值增长10%。"]
+    with pytest.raises(ValueError, match="style must be one of headline, summary"):
+        summarizer.run(["江北经济增长。"], style="abstract")
+
+
+def test_extractive_summary_style_takes_sentences_up_to_its_budget() -> None:
+    body = load_seed_article().sections[1].body
+    headline = ExtractiveSummarizer().summarize(body)
+    summary = ExtractiveSummarizer(style="summary").summarize(body)
+    assert len(headline) <= 30 < len(summary) <= 120

@@ -214,3 +214,53 @@ def test_a_one_digit_amount_with_its_scale_is_checked() -> None:
     translator = Translator(FakeGenerator(lambda text, d: wrong, max_input_tokens=1000), forbid_chinese=False)
     result = translator.run(["同时成功招引大项目好项目25个，其中10亿元以上项目8个。"])
     assert result.info.flag_reasons == {"0": ["number"]}  # 10亿元 is 1 billion: "8 billion" is wrong
+
+
+def test_document_context_shows_the_source_before_each_sentence() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    prompts = []
+
+    def respond(messages, decoding) -> str:
+        prompts.append(messages)
+        return "The district pushed the projects forward across the whole area this year."
+
+    translator = Translator(FakeGenerator(respond, kind="chat", max_input_tokens=1000), retry=False)
+    texts = ["江北区推进城市更新。老旧小区改造全面铺开。", "新建公园十个。"]
+    translator.run(texts, context="previous")
+    context_of = {p[-1]["content"]: p[0]["content"].partition("the text before it: ")[2] for p in prompts}
+    assert context_of == {
+        "江北区推进城市更新。": "",
+        "老旧小区改造全面铺开。": "江北区推进城市更新。",
+        "新建公园十个。": "老旧小区改造全面铺开。",  # the text before it in the call
+    }
+    prompts.clear()
+    translator.run(texts, context="previous", preceding=["上一篇的结尾。", None])
+    context_of = {p[-1]["content"]: p[0]["content"].partition("the text before it: ")[2] for p in prompts}
+    assert context_of["江北区推进城市更新。"] == "上一篇的结尾。" and context_of["新建公园十个。"] == ""
+    prompts.clear()
+    result = translator.run(texts)  # the default shows no context and leaves the loaded task as it was
+    assert all("text before it" not in p[0]["content"] for p in prompts) and result.info.decoding["context"] == "none"
+    prompts.clear()
+    translator.run(["江北区推进城市更新。老旧小区改造全面铺开。"], context="previous-pair")
+    second = [p for p in prompts if p[-1]["content"] == "老旧小区改造全面铺开。" and len(p) == 4]
+    assert second and second[0][1:3] == [  # the sentence before it and its English, as an earlier turn
+        {"role": "user", "content": "江北区推进城市更新。"},
+        {"role": "assistant", "content": "The district pushed the projects forward across the whole area this year."},
+    ]
+    with pytest.raises(ValueError, match="preceding has 1 texts for 2 inputs"):
+        translator.run(texts, context="previous", preceding=["一"])
+    with pytest.raises(ValueError, match="context must be one of"):
+        translator.run(texts, context="article")
+
+
+def test_a_benchmark_of_consecutive_lines_carries_the_line_before_each_item(shared_dir) -> None:
+    from jb_summarize.evaluation import load_benchmark
+
+    full = load_benchmark("wmt21")
+    sample = load_benchmark("wmt21", limit=20)
+    index = {i: k for k, i in enumerate(full["id"])}
+    for item_id, previous in zip(sample["id"], sample["previous"], strict=True):
+        k = index[item_id]
+        assert previous == (full["source"][k - 1] if k else "")

@@ -47,9 +47,14 @@ def _lines(path: Path) -> list[str]:
 
 
 def _from_columns(ids: Sequence[str], sources: Sequence[str], references: Sequence[str]):
+    """A benchmark whose items are consecutive text: each item also carries the source before it
+    (``previous``), for document context."""
     import datasets
 
-    return datasets.Dataset.from_dict({"id": list(ids), "source": list(sources), "reference": list(references)})
+    previous = ["", *sources[:-1]]
+    return datasets.Dataset.from_dict(
+        {"id": list(ids), "source": list(sources), "reference": list(references), "previous": previous}
+    )
 
 
 def _named(name: str):
@@ -102,7 +107,8 @@ def load_benchmark(
     limit: int | None = None,
     seed: int = SAMPLE_SEED,
 ):
-    """A benchmark as a Dataset(id, source, reference); ``limit`` takes a fixed-seed sample in original order."""
+    """A benchmark as a Dataset(id, source, reference; and previous, the source before each item, where the
+    items are consecutive text); ``limit`` takes a fixed-seed sample in original order."""
     import datasets
 
     datasets.disable_progress_bars()
@@ -144,7 +150,10 @@ def evaluate(
     """Run ``task`` (a Summarizer or Translator) on every source and score it against the references."""
     start = time.perf_counter()
     sources, references = dataset["source"], dataset["reference"]
-    result = task.run(sources, batch_size=batch_size, show_progress_bar=show_progress_bar)
+    options = {}
+    if getattr(task, "context", "none") != "none" and "previous" in dataset.column_names:
+        options["preceding"] = dataset["previous"]  # the true text before each item, also in a sample
+    result = task.run(sources, batch_size=batch_size, show_progress_bar=show_progress_bar, **options)
     seconds = time.perf_counter() - start
     scores = score(result.outputs, [references], lang=lang, tokenize=tokenize, n_bootstrap=n_bootstrap)
     per_item = scores.pop("per_item")

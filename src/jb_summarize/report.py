@@ -83,10 +83,22 @@ def _paragraphs(text: str | None, lang: str | None = None) -> str:
     return "".join(f"<p{attribute}>{_e(p)}</p>" for p in (text or "").split("\n") if p.strip())
 
 
-def run_html(records: Sequence[dict[str, Any]], title: str | None, texts: dict[str, str] | None = None) -> str:
-    """Per section: reference headline and generated summary in Chinese and English side by side, the
-    scores, and (folded) the Chinese text and its English translation."""
+def run_html(
+    records: Sequence[dict[str, Any]],
+    title: str | None,
+    texts: dict[str, str] | None = None,
+    article_summary: dict[str, Any] | None = None,
+) -> str:
+    """The whole article's summary (where there is one); then per section: reference headline and generated
+    summary in Chinese and English side by side, the scores, and (folded) the Chinese text and its English."""
     parts = []
+    if article_summary:
+        parts.append(
+            '<section class="section" id="article"><h2>The article in brief</h2><div class="pair">'
+            f'<div><div class="label">Chinese</div><p>{_e(article_summary.get("summary_zh"))}</p></div>'
+            f'<div><div class="label">English</div><p class="en" lang="en">'
+            f"{_e(article_summary.get('summary_en') or '')}</p></div></div></section>"
+        )
     for r in records:
         scores = ""
         if r.get("rouge"):
@@ -121,9 +133,16 @@ def run_html(records: Sequence[dict[str, Any]], title: str | None, texts: dict[s
     return _page(title or "jb-summarize report", "\n".join(parts))
 
 
-def run_markdown(records: Sequence[dict[str, Any]], title: str | None) -> str:
+def run_markdown(
+    records: Sequence[dict[str, Any]], title: str | None, article_summary: dict[str, Any] | None = None
+) -> str:
     """The run report in Markdown; what the texts carry is shown, never rendered (HTML is escaped)."""
     lines = [f"# {_md(title or 'jb-summarize run')}", ""]
+    if article_summary:
+        lines += ["## The article in brief", "", f"- **Summary (zh):** {_md(article_summary['summary_zh'])}"]
+        if "summary_en" in article_summary:
+            lines += [f"- **Summary (en):** {_md(article_summary['summary_en'])}"]
+        lines.append("")
     for r in records:
         lines += [f"## {r['index']}. {_md(r.get('headline') or '(no headline)')}", ""]
         if r.get("headline_en"):

@@ -137,11 +137,33 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
             "the same English for them",
         )
         parser.add_argument(
+            "--context",
+            choices=["none", "previous", "previous-pair"],
+            default="none",
+            help="document context: previous shows each sentence's prompt the source sentence before it; "
+            "previous-pair gives that sentence and its English (a first pass) as an earlier chat turn",
+        )
+        parser.add_argument(
             "--quality",
             choices=["fast", "best"],
             default="fast",
             help="best: 4 candidates per sentence (greedy and 3 samples), the one they agree on kept (~3x slower)",
         )
+
+
+def add_summary_arguments(parser: argparse.ArgumentParser) -> None:
+    """--style and --max-chars, for the commands that write summaries."""
+    parser.add_argument(
+        "--style",
+        choices=["headline", "summary"],
+        default="headline",
+        help="headline: one headline-style line (default); summary: two or three sentences that keep the figures",
+    )
+    parser.add_argument(
+        "--max-chars",
+        type=positive_int,
+        help="summary length budget in characters (default: 30 for a headline, 120 for a summary)",
+    )
 
 
 def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
@@ -153,6 +175,8 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
         options["base_url"] = args.base_url
     if args.examples is not None:
         options["examples"] = args.examples
+    if task == "summarize" and "style" in args:
+        options.update(style=args.style, max_chars=args.max_chars)
     if task == "translate":
         options.update(
             unit=args.unit,
@@ -160,6 +184,7 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
             forbid_chinese=not args.allow_chinese,
             quality=args.quality,
             consistent_names=args.consistent_names,
+            context=args.context,
         )
     return options
 
@@ -169,5 +194,5 @@ def task_from_args(task: str, args: argparse.Namespace) -> Task:
     and --no-glossary (translations) ask for."""
     options = {**model_options(args, task), "offline": args.offline}
     if task == "summarize":
-        return load_task(task, args.model, max_chars=args.max_chars, **options)
+        return load_task(task, args.model, **options)
     return load_task(task, args.model, glossary_files=args.glossary, use_glossary=not args.no_glossary, **options)

@@ -12,7 +12,16 @@ from typing import Any
 from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task, write_atomic
 from ..report import FORMATS, render
 from ..tasks import TASKS
-from ._common import PROG, CLIError, add_model_arguments, formatter, positive_int, progress_enabled, task_from_args
+from ._common import (
+    PROG,
+    CLIError,
+    add_model_arguments,
+    add_summary_arguments,
+    formatter,
+    positive_int,
+    progress_enabled,
+    task_from_args,
+)
 
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
@@ -189,9 +198,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--offline", action="store_true", help="never download a model")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
         if command == "summarize":
-            p.add_argument(
-                "--max-chars", type=positive_int, default=30, help="summary budget in characters (default 30)"
-            )
+            add_summary_arguments(p)
         else:
             p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
             p.add_argument("--no-glossary", action="store_true", help="do not give the model a glossary")

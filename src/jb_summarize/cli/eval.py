@@ -11,7 +11,16 @@ from ..evaluation import BENCHMARKS, compare_results, evaluate, load_benchmark
 from ..metrics import score
 from ..tasks import TASKS
 from ..text import decode_bytes
-from ._common import PROG, CLIError, add_model_arguments, formatter, positive_int, progress_enabled, task_from_args
+from ._common import (
+    PROG,
+    CLIError,
+    add_model_arguments,
+    add_summary_arguments,
+    formatter,
+    positive_int,
+    progress_enabled,
+    task_from_args,
+)
 
 
 def read_lines(source: str) -> list[str]:
@@ -211,7 +220,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--split", default="test", help="split of a hub dataset (default test)")
     r.add_argument("--limit", type=positive_int, help="a fixed-seed sample of N items (original order kept)")
     add_model_arguments(r)
-    r.add_argument("--max-chars", type=positive_int, default=30, help="summary budget in characters (default 30)")
+    add_summary_arguments(r)
     r.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens (default char)")
     r.add_argument(
         "--bootstrap", type=positive_int, default=1000, metavar="N", help="bootstrap resamples (default 1000)"

@@ -10,12 +10,21 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..pipeline import summarize_article
+from ..article import Article
+from ..pipeline import summarize_article, summarize_whole_article
 from ..records import RecordWriter, write_atomic
 from ..report import run_html, run_markdown
 from ..results import peak_rss_mb
 from ..tasks import DEFAULT_TRANSLATOR, Summarizer, Translator, load_tasks
-from ._common import PROG, CLIError, add_model_arguments, formatter, model_options, positive_int, read_article
+from ._common import (
+    PROG,
+    CLIError,
+    add_model_arguments,
+    add_summary_arguments,
+    formatter,
+    model_options,
+    read_article,
+)
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
 
@@ -39,7 +48,7 @@ def _load_tasks(args: argparse.Namespace) -> tuple[Summarizer, Translator | None
     summarizer, translator = load_tasks(
         args.summarizer or args.model,
         None if args.no_translate else (args.translator or args.model),
-        summarizer_options={**model_options(args, "summarize"), "offline": args.offline, "max_chars": args.max_chars},
+        summarizer_options={**model_options(args, "summarize"), "offline": args.offline},
         translator_options={
             **model_options(args, "translate"),
             "offline": args.offline,
@@ -68,6 +77,23 @@ def print_table(records: list[dict[str, Any]]) -> None:
         print(f"{'':>2}  {_cell(f'mean over {len(scored)} sections', 58)}  {means}")
 
 
+def _article_summary(
+    article: Article, summarizer: Summarizer, translator: Translator | None, out_dir: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The whole article in brief, written to OUTPUT_DIR/<article>.summary.json (kept by --resume)."""
+    path = out_dir / f"{article.id}.summary.json"
+    if args.resume and path.exists():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # unreadable: made again
+    record = summarize_whole_article(article, summarizer, translator)
+    write_atomic(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    if not args.quiet:
+        print(f"article in brief: {record['summary_zh']}", file=sys.stderr)
+    return record
+
+
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     article = read_article(args.input)
@@ -90,11 +116,14 @@ def run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
         records = sorted(writer.records(), key=lambda r: r["index"])
+    sections_done = time.perf_counter()
+    brief = None if args.no_article_summary else _article_summary(article, summarizer, translator, out_dir, args)
+    brief_seconds = time.perf_counter() - sections_done
     markdown = out_dir / f"{article.id}.md"
-    write_atomic(markdown, run_markdown(records, article.title))
+    write_atomic(markdown, run_markdown(records, article.title, brief))
     report = out_dir / f"{article.id}.html"
     texts = {s.id: s.body for s in article.sections}
-    write_atomic(report, run_html(records, article.title, texts))
+    write_atomic(report, run_html(records, article.title, texts, brief))
     meta = {
         "article": article.id,
         "sections": len(article.sections),
@@ -102,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
         "translator": translator.name if translator else None,
         "translate_bodies": not args.no_bodies,
         "load_seconds": round(loaded - start, 2),
+        "article_summary_seconds": round(brief_seconds, 2) if brief else None,
         "seconds": round(time.perf_counter() - start, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
@@ -123,7 +153,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=(
             "For each section of an article: the editors' headline, a generated Chinese headline-style\n"
             "summary, both in English (and the body in English), and the character ROUGE of the summary\n"
-            "against the headline. Sections go to the models in groups (the whole seed is one), and\n"
+            "against the headline; then the whole article in two or three sentences, in both languages.\n"
+            "Sections go to the models in groups (the whole seed is one), and\n"
             "records are written to OUTPUT_DIR/<article>.jsonl as each group finishes, then Markdown and\n"
             "HTML reports; a summary table goes to the terminal.\n\n"
             f"The default model ({DEFAULT_MODEL}) runs on llama.cpp and is fetched on first use."
@@ -143,8 +174,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-translate", action="store_true", help="Chinese summaries and scores only")
     p.add_argument("--no-bodies", action="store_true", help="translate headlines and summaries, not the bodies")
     p.add_argument(
-        "--max-chars", type=positive_int, default=30, help="summary length budget in characters (default 30)"
+        "--no-article-summary",
+        action="store_true",
+        help="skip the summary of the whole article (two or three sentences, in OUTPUT_DIR/<article>.summary.json)",
     )
+    add_summary_arguments(p)
     add_model_arguments(p)
     p.add_argument("--glossary", action="append", metavar="FILE", help="extra zh<TAB>en names (repeatable)")
     p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")

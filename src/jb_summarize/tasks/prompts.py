@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from ..glossary import find_terms
 
 __all__ = [
+    "clean_paragraph_answer",
     "clean_summary_answer",
     "clean_translation_answer",
     "name_messages",
@@ -25,7 +26,12 @@ _NOTE = re.compile(r"^\(?(?:note|注|说明|explanation)\b", re.IGNORECASE)
 _QUOTES = [("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"), ('"', '"'), ("'", "'"), ("‘", "’")]
 
 
-def _summary_request(text: str, max_chars: int) -> str:
+def _summary_request(text: str, max_chars: int, style: str = "headline") -> str:
+    if style == "summary":
+        return (
+            f"请用两到三句话概括下面这段新闻的要点，保留其中的关键数字，不超过{max_chars}个字。"
+            f"只输出概括本身，不要解释，不要加标题。\n\n{text}"
+        )
     return (
         f"请为下面这段新闻写一个标题式的中文摘要，不超过{max_chars}个字。"
         f"只输出摘要本身，不要解释，不要加引号。\n\n{text}"
@@ -41,12 +47,15 @@ def _example_turns(examples: Sequence[tuple[str, str]]) -> Messages:
     ]
 
 
-def summary_messages(text: str, max_chars: int, examples: Sequence[tuple[str, str]] = ()) -> Messages:
-    """System: the editor's role; worked ``examples`` (text, headline) as earlier turns; user: the request."""
+def summary_messages(
+    text: str, max_chars: int, examples: Sequence[tuple[str, str]] = (), style: str = "headline"
+) -> Messages:
+    """System: the editor's role; worked ``examples`` (text, headline) as earlier turns; user: the request
+    for a headline-style summary or (``style="summary"``) two or three sentences."""
     return [
         {"role": "system", "content": "你是一名中文新闻编辑。"},
-        *_example_turns([(_summary_request(body, max_chars), headline) for body, headline in examples]),
-        {"role": "user", "content": _summary_request(text, max_chars)},
+        *_example_turns([(_summary_request(body, max_chars, style), headline) for body, headline in examples]),
+        {"role": "user", "content": _summary_request(text, max_chars, style)},
     ]
 
 
@@ -56,9 +65,12 @@ def translation_messages(
     strict: bool = False,
     examples: Sequence[tuple[str, str]] = (),
     numbers: Sequence[str] = (),
+    context: str = "",
+    context_english: str = "",
 ) -> Messages:
-    """System: the task, the rules and the names that occur in the text; then worked ``examples`` as earlier
-    turns; user: the Chinese text alone."""
+    """System: the task, the rules, the names that occur in the text and the ``context`` (the source text
+    before it, shown, not translated); then worked ``examples`` as earlier turns; user: the Chinese text alone.
+    With ``context_english`` (the context's translation) the context is the last earlier turn instead."""
     rules = "Translate the user's Chinese text into English. Reply with the translation only."
     if strict:
         rules += (
@@ -70,6 +82,13 @@ def translation_messages(
     terms = find_terms(text, glossary or {})
     if terms:
         rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."
+    if context and context_english:
+        examples = [*examples, (context, context_english)]
+    elif context:
+        rules += (
+            "\nThe text comes from a longer article. For context only (do not translate it), the text before it: "
+            + context
+        )
     return [{"role": "system", "content": rules}, *_example_turns(examples), {"role": "user", "content": text}]
 
 
@@ -102,6 +121,12 @@ def clean_summary_answer(answer: str) -> str:
     """The headline alone: first non-empty line, without prefixes like 摘要： and without quotes."""
     line = _SUMMARY_PREFIX.sub("", _first_line(answer))
     return _strip_quotes(line)
+
+
+def clean_paragraph_answer(answer: str) -> str:
+    """A few sentences: the non-empty lines joined, without a 摘要： prefix or wrapping quotes."""
+    text = "".join(line.strip() for line in answer.strip().splitlines() if line.strip())
+    return _strip_quotes(_SUMMARY_PREFIX.sub("", text))
 
 
 def clean_translation_answer(answer: str) -> str:

@@ -19,10 +19,11 @@ from ..results import RunInfo, TaskResult
 from ..sentences import sentences_of, split_clauses
 from ..text import is_cjk
 from .base import ModelTask, Task, decoding_with_defaults
-from .prompts import clean_summary_answer, summary_messages
+from .prompts import clean_paragraph_answer, clean_summary_answer, summary_messages
 
 __all__ = [
     "BUILTIN_SUMMARIZERS",
+    "STYLES",
     "ExtractiveSummarizer",
     "LeadSummarizer",
     "ModelSummarizer",
@@ -32,13 +33,36 @@ __all__ = [
 ]
 
 _TRAILING_PUNCT = "，、：；,;:。"
+_CLAUSE_PUNCT = "，、：；,;:"
+# Summary styles and their length budget in characters (when max_chars is not given): a headline-style
+# line, or two or three sentences that keep the figures.
+STYLES = {"headline": 30, "summary": 120}
+
+
+def _check_style(style: str) -> None:
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
 
 
 class Summarizer(Task):
-    """Base class: ``summarize(texts) -> list[str]``; ``run(texts)`` also returns provenance."""
+    """Base class: ``summarize(texts) -> list[str]``; ``run(texts)`` also returns provenance.
+
+    ``style``: "headline" (one headline-style line, 30 characters unless ``max_chars`` says otherwise) or
+    "summary" (two or three sentences that keep the figures, 120 characters)."""
 
     task = "summarize"
     output_field = "summary"
+    style = "headline"
+    max_chars: int | None = None
+
+    def _set_options(self, options: dict[str, Any]) -> None:
+        _check_style(options.get("style", self.style))
+        super()._set_options(options)
+
+    @property
+    def budget(self) -> int:
+        """The length budget in characters: ``max_chars``, else the style's."""
+        return self.max_chars or STYLES[self.style]
 
     def summarize(
         self,
@@ -115,7 +139,9 @@ def _fit(units: list[str], order: list[int], max_chars: int | None, max_units: i
     return chosen
 
 
-def _select(text: str, rank: bool, max_chars: int | None, max_units: int) -> str:
+def _select(text: str, rank: bool, max_chars: int | None, max_units: int, headline: bool = True) -> str:
+    """Sentences (else clauses) of ``text`` within the budget; a headline drops its final punctuation."""
+    trailing = _TRAILING_PUNCT if headline else _CLAUSE_PUNCT
     sentences = sentences_of(text)
     if not sentences:
         return ""
@@ -127,38 +153,42 @@ def _select(text: str, rank: bool, max_chars: int | None, max_units: int) -> str
             order = list(range(len(units)))
         chosen = _fit(units, order, max_chars, max_units, contiguous=not rank)
         if chosen:
-            return "".join(units[i] for i in sorted(chosen)).rstrip(_TRAILING_PUNCT)
+            return "".join(units[i] for i in sorted(chosen)).rstrip(trailing)
     # Not even a clause fits: cut the best clause at the budget.
     best = units[order[0]]
-    return best[:max_chars].rstrip(_TRAILING_PUNCT)
+    return best[:max_chars].rstrip(trailing)
 
 
 class _SelectingSummarizer(Summarizer):
     rank = False
-    call_options = ("max_chars", "max_sentences", "to_simplified")
+    call_options = ("max_chars", "max_sentences", "to_simplified", "style")
 
     def __init__(
         self,
-        max_chars: int | None = 30,
+        max_chars: int | None = None,
         max_sentences: int = 3,
         batch_size: int | None = None,
         to_simplified: bool = False,
+        style: str = "headline",
     ):
         if max_chars is not None and max_chars < 1:
             raise ValueError(f"max_chars must be positive, got {max_chars}")
+        _check_style(style)
         self.max_chars = max_chars
         self.max_sentences = max_sentences
         self.batch_size = batch_size  # nothing to batch here; taken so that every task takes the same options
         self.to_simplified = to_simplified
+        self.style = style
 
     def _run(self, texts: list[str], batch_size: int | None, progress: bool) -> TaskResult:
-        outputs = [_select(t, self.rank, self.max_chars, self.max_sentences) for t in texts]
+        headline = self.style == "headline"
+        outputs = [_select(t, self.rank, self.budget, self.max_sentences, headline) for t in texts]
         info = RunInfo(
             task="summarize",
             model=self.name,
             source="builtin",
             backend="builtin",
-            decoding={"max_chars": self.max_chars, "max_sentences": self.max_sentences},
+            decoding={"max_chars": self.budget, "max_sentences": self.max_sentences, "style": self.style},
             n_inputs=len(texts),
             n_units=len(texts),
         )
@@ -198,6 +228,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         "repetition_penalty",
         "to_simplified",
         "examples",
+        "style",
     )
 
     def __init__(
@@ -205,7 +236,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         generator: TextGenerator,
         *,
         spec: ModelSpec | None = None,
-        max_chars: int = 30,
+        max_chars: int | None = None,
         num_beams: int | None = None,
         no_repeat_ngram_size: int | None = None,
         max_new_tokens: int | None = None,
@@ -214,7 +245,9 @@ class ModelSummarizer(ModelTask, Summarizer):
         to_simplified: bool = False,
         examples: int = 0,
         example_pool: Sequence[tuple[str, str]] | None = None,
+        style: str = "headline",
     ):
+        _check_style(style)
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1, "no_repeat_ngram_size": 3},
@@ -232,13 +265,16 @@ class ModelSummarizer(ModelTask, Summarizer):
         )
         self.max_chars = max_chars
         self.to_simplified = to_simplified
-        defaults = spec.decoding if spec else {}
-        wanted = max_new_tokens or defaults.get("max_new_tokens") or max(16, max_chars * 2)
-        self.max_new_tokens = min(wanted, generator.max_output_tokens or wanted)
+        self.style = style
+        self.max_new_tokens = max_new_tokens
 
-    def _set_options(self, options: dict[str, Any]) -> None:
-        super()._set_options(options)
-        self.max_new_tokens = min(self.max_new_tokens, self.generator.max_output_tokens or self.max_new_tokens)
+    @property
+    def _new_tokens(self) -> int:
+        """Room for the answer: ``max_new_tokens``, else the model's default for a headline, else twice the
+        budget; never more than the model can give."""
+        default = (self.spec.decoding if self.spec else {}).get("max_new_tokens") if self.style == "headline" else None
+        wanted = self.max_new_tokens or default or max(16, self.budget * 2)
+        return min(wanted, self.generator.max_output_tokens or wanted)
 
     def _input_budget(self) -> int:
         # room for the prompt's own tokens on chat models
@@ -263,20 +299,23 @@ class ModelSummarizer(ModelTask, Summarizer):
 
     def _summaries(self, texts: list[str], batch_size: int, progress: bool) -> list[str]:
         def prompt(text: str) -> list[dict[str, str]]:
-            return summary_messages(text, self.max_chars, examples=self._shots(text))
+            shots = self._shots(text) if self.style == "headline" else []  # the bundled examples are headlines
+            return summary_messages(text, self.budget, examples=shots, style=self.style)
 
         outputs = self._generate(
             texts,
             prompt=prompt,
-            clean=clean_summary_answer,
-            max_new_tokens=[self.max_new_tokens] * len(texts),
+            clean=clean_summary_answer if self.style == "headline" else clean_paragraph_answer,
+            max_new_tokens=[self._new_tokens] * len(texts),
             decoding=self.decoding,
             batch_size=batch_size,
             progress=progress,
         )
         # the budget holds for models too: cut at a sentence or clause boundary
         return [
-            o if isinstance(o, FailedOutput) else _select(o, rank=False, max_chars=self.max_chars, max_units=len(o))
+            o
+            if isinstance(o, FailedOutput)
+            else _select(o, rank=False, max_chars=self.budget, max_units=len(o), headline=self.style == "headline")
             for o in outputs
         ]
 
@@ -301,8 +340,9 @@ class ModelSummarizer(ModelTask, Summarizer):
         info = self._info(
             used=[self.decoding],
             decoding={
-                "max_new_tokens": self.max_new_tokens,
-                "max_chars": self.max_chars,
+                "max_new_tokens": self._new_tokens,
+                "max_chars": self.budget,
+                "style": self.style,
                 "batch_size": batch_size,
                 "reduce_rounds": rounds,
                 "examples": self.examples,
@@ -322,8 +362,9 @@ def load_summarizer(name_or_path: str | Any = "extractive", **options: Any) -> S
     """A summariser by registry name ('extractive', 'lead', 'mt5-xlsum', ...), local folder or hub id, or
     over a transformers model already loaded (``tokenizer=`` beside it) or a transformers pipeline.
 
-    Options: ``max_chars``; for models also ``num_beams``, ``no_repeat_ngram_size``, ``max_new_tokens``,
-    ``batch_size``, ``device``, ``max_input_tokens``.
+    Options: ``style`` ("headline" or "summary"), ``max_chars`` (default: the style's budget); for models
+    also ``num_beams``, ``no_repeat_ngram_size``, ``max_new_tokens``, ``batch_size``, ``device``,
+    ``max_input_tokens``.
     """
     generator_options, options = split_generator_options(options)
     builtin = BUILTIN_SUMMARIZERS.get(name_or_path.lower()) if isinstance(name_or_path, str) else None

@@ -38,6 +38,10 @@ RETRY_DECODING = {"num_beams": 4, "repetition_penalty": 1.3, "no_repeat_ngram_si
 # Quality presets: how many candidates each unit gets (the greedy one and samples at a low temperature);
 # the one the others agree with most (chrF) among those that pass the checks is kept.
 QUALITY = {"fast": {"candidates": 1}, "best": {"candidates": 4, "temperature": 0.5}}
+# Document context, at most CONTEXT_CHARS: "previous" shows each prompt the source text before its unit;
+# "previous-pair" gives that text and its English (from a first pass without context) as an earlier chat turn.
+CONTEXTS = ("none", "previous", "previous-pair")
+CONTEXT_CHARS = 150
 # How bad each problem is, to choose between a first answer and its retry.
 _SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 # Figures a translation must carry over unchanged: any amount with its scale word (1 billion), a decimal, or
@@ -108,6 +112,11 @@ def _agreement_choice(candidates: list[str], usable: list[bool]) -> int:
     return max(pool, key=lambda i: (expected_utility(i), -i))
 
 
+def _check_context(context: str) -> None:
+    if context not in CONTEXTS:
+        raise ValueError(f"context must be one of {', '.join(CONTEXTS)}, got {context!r}")
+
+
 def _check_unit(unit: str) -> None:
     if unit not in ("sentence", "paragraph"):
         raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
@@ -131,6 +140,8 @@ class Translator(ModelTask):
         "examples",
         "quality",
         "consistent_names",
+        "context",
+        "preceding",
     )
 
     def __init__(
@@ -152,9 +163,12 @@ class Translator(ModelTask):
         example_pool: Sequence[tuple[str, str]] | None = None,
         quality: str = "fast",
         consistent_names: bool = False,
+        context: str = "none",
+        preceding: Sequence[str | None] | None = None,
     ):
         _check_unit(unit)
         _check_quality(quality)
+        _check_context(context)
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1},
@@ -178,11 +192,14 @@ class Translator(ModelTask):
         self.to_simplified = to_simplified
         self.quality = quality
         self.consistent_names = consistent_names
+        self.context = context
+        self.preceding = preceding
         self._hints: dict[str, str] = {}  # the article's names, translated once (consistent_names)
 
     def _set_options(self, options: dict[str, Any]) -> None:
         _check_unit(options.get("unit", self.unit))
         _check_quality(options.get("quality", self.quality))
+        _check_context(options.get("context", self.context))
         super()._set_options(options)
 
     def _fits(self, text: str) -> bool:
@@ -231,16 +248,33 @@ class Translator(ModelTask):
         return None
 
     def _translate_units(
-        self, units: list[str], batch_size: int, progress: bool, decoding: Decoding, strict: bool = False
+        self,
+        units: list[str],
+        batch_size: int,
+        progress: bool,
+        decoding: Decoding,
+        strict: bool = False,
+        before: Mapping[str, tuple[str, str]] | None = None,
     ) -> list[str]:
+        contexts = [(before or {}).get(u, ("", "")) for u in units]
         if self.rewrite_amounts:
             units = [english_amounts(u) for u in units]
+        context_of = dict(zip(units, contexts, strict=True))
 
         def prompt(unit: str) -> list[dict[str, str]]:
             shots = self._shots(unit)
             glossary = {**self._hints, **self.glossary}
             required = self._required_numbers(unit) if strict else ()
-            return translation_messages(unit, glossary=glossary, strict=strict, examples=shots, numbers=required)
+            context, context_english = context_of[unit]
+            return translation_messages(
+                unit,
+                glossary=glossary,
+                strict=strict,
+                examples=shots,
+                numbers=required,
+                context=context,
+                context_english=context_english,
+            )
 
         return self._generate(
             units,
@@ -251,6 +285,32 @@ class Translator(ModelTask):
             batch_size=batch_size,
             progress=progress,
         )
+
+    def _context(self, layouts: list[list[list[str]]], batch_size: int, progress: bool) -> dict[str, tuple[str, str]]:
+        """Each unit's document context: (the source before it, its English under "previous-pair", else "")."""
+        before = self._units_before(layouts)
+        if self.context != "previous-pair" or not before:
+            return {unit: (text, "") for unit, text in before.items()}
+        sources = list(dict.fromkeys(t for t in before.values() if t))
+        english = dict(zip(sources, self._translate_units(sources, batch_size, progress, self.decoding), strict=True))
+        return {unit: (text, english.get(text, "")) for unit, text in before.items()}
+
+    def _units_before(self, layouts: list[list[list[str]]]) -> dict[str, str]:
+        """The source text before each unit: the unit before it (for a text's first unit, the end of
+        ``preceding[i]`` where given, else the last unit of the text before it in the call)."""
+        if self.context == "none":
+            return {}
+        if self.preceding is not None and len(self.preceding) != len(layouts):
+            raise ValueError(f"preceding has {len(self.preceding)} texts for {len(layouts)} inputs")
+        before: dict[str, str] = {}
+        previous = ""
+        for i, layout in enumerate(layouts):
+            if self.preceding is not None:
+                previous = self.preceding[i] or ""
+            for unit in (u for para in layout for u in para):
+                before.setdefault(unit, previous[-CONTEXT_CHARS:])
+                previous = unit
+        return before
 
     def _article_names(self, texts: list[str], batch_size: int) -> dict[str, str]:
         """The names in ``texts`` that the glossary lacks, each translated once (kept when the English is a
@@ -283,7 +343,8 @@ class Translator(ModelTask):
         batch_size = self._batch_size(batch_size)
         layouts = [segment(t, self._fits, self.unit) for t in texts]
         unique = list(dict.fromkeys(u for layout in layouts for para in layout for u in para))
-        outputs = self._translate_units(unique, batch_size, progress, self.decoding)
+        before = self._context(layouts, batch_size, progress)
+        outputs = self._translate_units(unique, batch_size, progress, self.decoding, before=before)
         translated = dict(zip(unique, outputs, strict=True))
         used = [self.decoding]
         preset = QUALITY[self.quality]
@@ -291,7 +352,7 @@ class Translator(ModelTask):
             sampled = self.decoding.replace(temperature=preset["temperature"], seed=1)
             used.append(sampled)
             extra = preset["candidates"] - 1
-            samples = self._translate_units(unique * extra, batch_size, progress, sampled)
+            samples = self._translate_units(unique * extra, batch_size, progress, sampled, before=before)
             for k, unit in enumerate(unique):
                 candidates = [translated[unit], *samples[k :: len(unique)]]
                 usable = [not self._problem(unit, c) for c in candidates]
@@ -308,7 +369,7 @@ class Translator(ModelTask):
             decoding = self.decoding.replace(**(RETRY_DECODING if is_loop else {}))
             decoding = decoding.replace(num_beams=max(self.decoding.num_beams or 1, RETRY_DECODING["num_beams"]))
             used.append(decoding)
-            retried = self._translate_units(group, batch_size, False, decoding, strict=True)
+            retried = self._translate_units(group, batch_size, False, decoding, strict=True, before=before)
             for unit, output in zip(group, retried, strict=True):
                 problem = self._problem(unit, output)
                 # keep the retry unless it is worse than the first answer
@@ -332,6 +393,7 @@ class Translator(ModelTask):
                 "examples": self.examples,
                 "quality": self.quality,
                 "consistent_names": bool(self._hints) or self.consistent_names,
+                "context": self.context,
                 "glossary_terms": len(self.glossary),
             },
             n_inputs=len(texts),
