@@ -47,13 +47,13 @@ class Expected:
 
 
 def load_posts(path: Path = LCSTS) -> list[dict]:
-    """LCSTS posts with a usable headline (no 。, not ending in ！？, 5-28 characters) and body."""
+    """LCSTS posts with a usable headline (no 。, not ending in …, 5-28 characters) and body."""
     posts = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         head = re.sub(r"\s+", "", row["summary"])
         text = re.sub(r"\s+", "", row["text"])
-        if not 5 <= len(head) <= 28 or "。" in head or head[-1] in "！？!?…" or len(text) < 40:
+        if not 5 <= len(head) <= 28 or "。" in head or head[-1] == "…" or len(text) < 40:
             continue
         if text[-1] not in FINAL and text[-1] not in CLOSERS:
             text += "。"

@@ -294,3 +294,43 @@ def test_letter_spaced_latin_is_rejoined() -> None:
 
     assert clean_line("来 自 S i m o n Z h a n g ， L i n k e d I n") == "来自SimonZhang，LinkedIn"
     assert clean_line("N e w   Y o r k 的 夜 景") == "New York的夜景"
+
+
+def test_a_heading_that_asks_heads_its_section() -> None:
+    page = _columns(
+        ["全区新建普惠性托育机构十二家，新增托", "位八百余个。"],
+        ["为什么江北的工业能跑出加速度？"],
+        ["答案在于数字化改造：江北的工业企业已有", "两百多家完成改造，跑出了加速度。"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == [None, "为什么江北的工业能跑出加速度？"]
+    # the same line right after an unfinished paragraph is that paragraph's last line
+    page = _columns(["全区规上工业增加值增长百分之十二，增", "速位居全市第一，为什么江北的工业能跑出"], ["加速度？"])
+    assert parse_article(page).sections[0].paragraphs[-1].endswith("跑出加速度？")
+
+
+def test_a_column_width_line_between_a_heading_and_a_paragraph_opens_the_paragraph() -> None:
+    # 数字赋能 heads the section; the next line, as wide as the column, is the paragraph's first line that
+    # a column break left alone (nothing on the line itself says so: two headings in a row do).
+    page = _columns(
+        ["今年以来全区新签约亿元以上项目三", "十个，总投资超过三百亿元。"],
+        ["数字赋能跑出加速度"],
+        ["全区两百多家企业完成了智能化改造"],
+        ["平均生产效率提升三成以上，产品不", "良率下降两成。"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == [None, "数字赋能跑出加速度"]
+    assert article.sections[1].paragraphs[0].startswith("全区两百多家企业完成了智能化改造平均生产效率")
+
+
+def test_on_a_page_with_blank_lines_between_paragraphs_a_line_under_text_carries_it_on() -> None:
+    paragraphs = [
+        ["网络框架的所有读写操作都是异步非阻塞", "的，可以方便地获得操作结果。"],
+        ["全区共有两百多家企业完成智能化改造，", "平均生产效率提升三成以上。"],
+        ["截至十月底，全区共开工重大产业项目十", "二个，完成投资八十亿元。"],
+    ]
+    # the first paragraph ends with a byline under a line where a sentence happened to end
+    first = ["网络框架的所有读写操作都是异步非阻塞", "的，通过监听机制可以方便地获得结果。", "by李林锋"]
+    article = parse_article(_columns(first, *paragraphs))
+    assert "获得结果。by李林锋" in article.sections[0].body.replace("\n", "")
+    assert all(s.headline is None for s in article.sections)

@@ -12,7 +12,11 @@ The cues are general, not tied to one page, and each one can be shown (``explain
   line at the foot of a column, not a title line; so is a full column-width line alone between blank lines
   whose text reads on across the column break (a word runs across it, it ends on a preposition or
   conjunction, leaves a quote or bracket open, opens with a time and a comma, or the next line starts with
-  punctuation);
+  punctuation), and a full column-width line between a heading and a paragraph (no heading is followed by
+  a second heading before its body);
+- a line that asks or exclaims (one clause ending in ？ or ！) is a title line where a paragraph has just
+  ended after a blank line; on a page that puts blank lines between paragraphs, a line right under a full
+  line of text carries that text on;
 - lines of clearly another width (a lead set across columns, then the columns) end the open paragraph;
 - a *note* (数据来源：...) belongs to the body it follows; a *credit* is a title line that carries a credit
   word (供图, 摄, 记者, 通讯员, ...) or a byline;
@@ -37,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sentences import sentences_of
-from .text import char_bigrams, clean_line, decode_bytes, ends_paragraph, join_lines
+from .text import CLOSERS, char_bigrams, clean_line, decode_bytes, ends_paragraph, join_lines
 
 if TYPE_CHECKING:
     import datasets
@@ -62,6 +66,7 @@ _CREDIT = re.compile(r"(?:^|\s)(?:供图|摄影|摄|图片|图|文|记者|本报
 # Notes stay in the body they close: a source line, or a line wholly in brackets (（成都商报）).
 _NOTE = re.compile(r"^[（(]?(?:数据|资料|信息)?来源[:：]|^[（(][^（()）]*[）)]$")
 # Photo captions say so.
+_ASKS = re.compile(f"[^。；;…！？!?]+[！？!?]+[{re.escape(CLOSERS)}]*")
 _CAPTION = re.compile(r"^(?:图为|图片为|图：|图:|上图|下图|左图|右图|航拍)")
 _PAIRS = ("（）", "()", "《》", "“”", "【】", "「」")
 # A line narrower than its paragraph's usual line by this share (at least 2 characters) ends it: justified
@@ -187,6 +192,11 @@ def _is_title_like(line: str) -> bool:
     return 0 < len(line) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(line) and _balanced(line)
 
 
+def _is_question_title(line: str) -> bool:
+    """A headline that asks or exclaims (为什么上海出不了互联网巨头？): one clause that ends in ？ or ！."""
+    return 0 < len(line) <= MAX_TITLE_CHARS and bool(_ASKS.fullmatch(line)) and _balanced(line)
+
+
 def _indented(raw: str) -> bool:
     return raw[:1] in (" ", "\t", "\u3000")
 
@@ -256,6 +266,18 @@ def _one_line_width(widths: Sequence[float], i: int) -> float:
     return widths[i] if below and abs(widths[i] - below) <= 1 else 0.0
 
 
+def _blank_between_paragraphs(cleaned: Sequence[str], widths: Sequence[float], column: float) -> bool:
+    """The page puts a blank line after (nearly) every paragraph: of the lines that end a paragraph short of
+    the column width, at least 3 and 90% are followed by a blank line."""
+    ends = [
+        i
+        for i in range(1, len(cleaned) - 1)
+        if cleaned[i - 1] and ends_paragraph(cleaned[i]) and widths[i] < column - 1
+    ]
+    blank = sum(not cleaned[i + 1] for i in ends)
+    return len(ends) >= 3 and blank >= 0.9 * len(ends)
+
+
 def _new_column_width(widths: Sequence[float], current: Sequence[int], i: int) -> bool:
     """Line ``i`` runs on into the next line, set at the same width, clearly not the width of the open
     paragraph's lines: a column of another width starts (a lead set across columns ends, the body begins)."""
@@ -309,6 +331,7 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
     widths = [_display_width(line) for line in cleaned]
     column = _column_width(cleaned, widths)
     repeated = _running_headers(raw_lines, cleaned, widths, column)
+    spaced = _blank_between_paragraphs(cleaned, widths, column)
     blocks: list[_Block] = []
     running: set[int] = set()
     current: list[int] = []
@@ -341,7 +364,13 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             flush("a column of another width follows")
         note = bool(_NOTE.match(line))  # a note stays with its body: never a title line
         alone = None
-        if _is_title_like(line) and not note:
+        # A line that asks or exclaims heads a section only where a paragraph has just ended and after a
+        # blank line (else it is the last line of the paragraph it ends).
+        asks = _is_question_title(line) and after_blank and not current
+        # On a page that puts blank lines between paragraphs, a line right under a full line of text carries
+        # that text on, even where a sentence happened to end at the end of the line above.
+        carried = spaced and i > 0 and bool(cleaned[i - 1]) and abs(widths[i - 1] - column) <= 1
+        if (asks or _is_title_like(line)) and not note and not carried:
             heading = clean_line(raw, keep_word_spaces=True)
             credit = bool(_CREDIT.search(heading))
             # An indented line opens a paragraph (or is a credit); headings are not indented.
@@ -366,7 +395,34 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
         elif len(current) > 1 and _short(widths[i], [widths[j] for j in current[:-1]]):
             flush("shorter than the lines above it")
     flush("end of text")
-    return blocks, running
+    return _rejoin_cut_first_lines(blocks, cleaned, widths, column), running
+
+
+def _rejoin_cut_first_lines(
+    blocks: list[_Block], cleaned: Sequence[str], widths: Sequence[float], column: float
+) -> list[_Block]:
+    """A full column-width title line right after another title line (not the page's first) and right before a
+    paragraph is that paragraph's first line, cut off by a column break: no heading is followed by a second
+    heading before its body."""
+    out: list[_Block] = []
+    for k, b in enumerate(blocks):
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        before = out[-1] if out else None
+        if (
+            b.kind == "title"
+            and len(out) > 1
+            and before is not None
+            and before.kind == "title"
+            and after is not None
+            and after.kind == "paragraph"
+            and abs(widths[b.lines[0]] - column) <= 1
+        ):
+            after.text = join_lines([cleaned[b.lines[0]], after.text])
+            after.lines = b.lines + after.lines
+            after.cue += "; its first line stood alone after a heading, cut off by a column break"
+            continue
+        out.append(b)
+    return out
 
 
 def _overlap(title: str, body_bigrams: set[str]) -> float:
