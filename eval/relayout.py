@@ -8,7 +8,8 @@ repository: pages are generated when needed): a section's heading is a post's he
 post and one or two more; a page has a title, maybe a lead, 0 or 2-6 sections. The layout varies page by page,
 from a seed: column width, a wider lead, column breaks every so many lines (mid-paragraph and mid-word),
 blank lines between paragraphs or not, indented first lines or not, letter-spaced justified lines, spaces
-around digits, headings before or after their bodies, two-part headings, the title printed once at the
+around digits, headings before or after their bodies, two-part headings, headings longer than the column
+set on two lines, the title printed once at the
 top or the bottom, twice on one line, as a running header at every column or not at all, bylines
 (本报记者 ...), photo captions with credits, data-source lines (数据来源：...) and paragraphs that end
 without sentence punctuation. Each page comes with what a perfect splitter would find.
@@ -112,6 +113,7 @@ def make_page(posts: list[dict], rng: random.Random) -> tuple[str, Expected]:
         "data_source": rng.random() < 0.3,
         "open_endings": rng.random() < 0.3,
         "two_part_headings": rng.random() < 0.3,
+        "wrap_headings": rng.random() < 0.25,  # headings longer than the column set on two lines
     }
     # A lead set like the bodies is told apart only by a heading between them; where none can be (headings
     # after their bodies and the lead first, or before them and the lead last), it is set wider, as papers do.
@@ -209,7 +211,9 @@ def _lay_out(pieces: list[_Piece], layout: dict, rng: random.Random, title: str)
         if piece.kind != "para":
             if lines and lines[-1] != "":
                 lines.append("")
-            emit(piece.text, breakable=False)
+            wraps = piece.kind == "heading" and layout["wrap_headings"] and len(piece.text) > layout["width"]
+            for line in wrap(piece.text, layout["width"]) if wraps else [piece.text]:
+                emit(line, breakable=False)
             lines.append("")
             first_of_section = piece.kind == "heading"
             continue

@@ -334,3 +334,45 @@ def test_on_a_page_with_blank_lines_between_paragraphs_a_line_under_text_carries
     article = parse_article(_columns(first, *paragraphs))
     assert "获得结果。by李林锋" in article.sections[0].body.replace("\n", "")
     assert all(s.headline is None for s in article.sections)
+
+
+def test_a_heading_set_on_two_lines_is_one_heading() -> None:
+    page = _columns(
+        ["全区新建普惠性托育机构十二家，新增", "托位八百余个，覆盖所有街道。"],
+        ["坚持广覆盖、全周期，努力实现", "“托得便”"],
+        ["全区托育服务覆盖率达到百分之九十", "以上，家长满意度持续提升。"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == [None, "坚持广覆盖、全周期，努力实现“托得便”"]
+    assert article.sections[1].paragraphs[0].startswith("全区托育服务覆盖率")
+
+
+def test_a_question_after_a_paragraph_that_closes_a_quote_heads_the_next_section() -> None:
+    page = _columns(
+        ["他说：“我们要把资源配置好，让企业", "少跑腿，让群众少等待，这是我们的承", "诺，也是我们全区上下的共同责任”"],
+        ["未来江北能成为宜居之城吗？"],
+        ["长期以来，交通和环境问题困扰着宜居", "之城的建设，江北正在逐一破解。"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == [None, "未来江北能成为宜居之城吗？"]
+    assert article.sections[0].paragraphs[0].endswith("共同责任”")
+
+
+def test_a_paragraph_tail_alone_after_a_column_break_stays_in_the_paragraph() -> None:
+    # The sentence ends at the end of a full line, a column break follows, and the paragraph's last words
+    # (no full stop) stand alone: they head nothing and are no caption, so they go back into the paragraph.
+    page = _columns(
+        [
+            "全区托育服务覆盖率达到百分之九十以",
+            "上，家长满意度持续提升，托育机构共",
+            "十二家。那么如何跳出“一亩三分地”？",
+        ],
+        ["如何把资源切实配置好"],
+        ["托育服务覆盖率超九成"],
+        ["截至十月底，全区共开工重大产业项目", "十二个，完成投资八十亿元。"],
+        ["重大产业项目开工十二个"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == ["托育服务覆盖率超九成", "重大产业项目开工十二个"]
+    assert article.captions == ()
+    assert article.sections[0].paragraphs[0].endswith("一亩三分地”？如何把资源切实配置好")

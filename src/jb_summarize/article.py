@@ -14,9 +14,11 @@ The cues are general, not tied to one page, and each one can be shown (``explain
   conjunction, leaves a quote or bracket open, opens with a time and a comma, or the next line starts with
   punctuation), and a full column-width line between a heading and a paragraph (no heading is followed by
   a second heading before its body);
-- a line that asks or exclaims (one clause ending in ？ or ！) is a title line where a paragraph has just
-  ended after a blank line; on a page that puts blank lines between paragraphs, a line right under a full
-  line of text carries that text on;
+- a line that asks or exclaims (one clause ending in ？ or ！) is a title line after a blank line where a
+  paragraph has ended or may have (a short last line, a closing quote); a full column-width line and a
+  shorter one, 40 characters together, with a blank line after them, are one title line set on two lines;
+  on a page that puts blank lines between paragraphs, a line right under a full line of text carries that
+  text on;
 - lines of clearly another width (a lead set across columns, then the columns) end the open paragraph;
 - a *note* (数据来源：...) belongs to the body it follows; a *credit* is a title line that carries a credit
   word (供图, 摄, 记者, 通讯员, ...) or a byline;
@@ -26,7 +28,10 @@ The cues are general, not tied to one page, and each one can be shown (``explain
   (a lead set across columns) starts a body of its own; each body takes its headline from the title lines
   next to it, on the side (before or after) that agrees best with the bodies across the whole page,
   choosing the line whose character bigrams the body shares most;
-- title lines that head no body are photo captions.
+- with two title lines before the first body, the one that opens the page is the page title;
+- a title line that heads no body right after a paragraph that fills its last line is that paragraph's last
+  words (a column break fell after a sentence that ended at a line's end), unless it starts like a caption;
+  the other title lines that head no body are photo captions.
 """
 
 from __future__ import annotations
@@ -266,6 +271,23 @@ def _one_line_width(widths: Sequence[float], i: int) -> float:
     return widths[i] if below and abs(widths[i] - below) <= 1 else 0.0
 
 
+def _two_line_heading(
+    raw_lines: Sequence[str], cleaned: Sequence[str], widths: Sequence[float], column: float, i: int
+) -> bool:
+    """Lines ``i`` and ``i + 1`` are one heading set on two lines: a full column-width line that ends no
+    sentence, then a shorter one, then a blank line; 40 characters in all, no credit, no note."""
+    if i + 1 >= len(cleaned) or not cleaned[i + 1] or (i + 2 < len(cleaned) and cleaned[i + 2]):
+        return False
+    first, second = cleaned[i], cleaned[i + 1]
+    if abs(widths[i] - column) > 1 or widths[i + 1] >= widths[i] - 1 or len(first) + len(second) > MAX_TITLE_CHARS:
+        return False
+    if not (_is_title_like(first + second) or _is_question_title(first + second)):
+        return False
+    if _indented(raw_lines[i + 1]) or _NOTE.match(first) or _NOTE.match(second):
+        return False
+    return not any(_CREDIT.search(clean_line(raw_lines[j], keep_word_spaces=True)) for j in (i, i + 1))
+
+
 def _blank_between_paragraphs(cleaned: Sequence[str], widths: Sequence[float], column: float) -> bool:
     """The page puts a blank line after (nearly) every paragraph: of the lines that end a paragraph short of
     the column width, at least 3 and 90% are followed by a blank line."""
@@ -325,13 +347,15 @@ def _running_headers(
     return {line for line, at in occurrences.items() if len(at) > 1 and any(map(interrupts, at))}
 
 
-def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
-    """Group raw lines into paragraphs, title lines, credits and page titles; and the running-header lines."""
+def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int], set[int]]:
+    """Group raw lines into paragraphs, title lines, credits and page titles; and the running-header lines
+    and the lines that fill the column width."""
     cleaned = [clean_line(r) for r in raw_lines]
     widths = [_display_width(line) for line in cleaned]
     column = _column_width(cleaned, widths)
     repeated = _running_headers(raw_lines, cleaned, widths, column)
     spaced = _blank_between_paragraphs(cleaned, widths, column)
+    second_lines: set[int] = set()  # the second lines of headings set on two lines
     blocks: list[_Block] = []
     running: set[int] = set()
     current: list[int] = []
@@ -353,6 +377,8 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             previous_blank = True
             continue
         after_blank, previous_blank = previous_blank, False
+        if i in second_lines:
+            continue
         if line in repeated:
             running.add(i)
             if not any(b.kind == "page-title" for b in blocks):
@@ -364,9 +390,11 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             flush("a column of another width follows")
         note = bool(_NOTE.match(line))  # a note stays with its body: never a title line
         alone = None
-        # A line that asks or exclaims heads a section only where a paragraph has just ended and after a
-        # blank line (else it is the last line of the paragraph it ends).
-        asks = _is_question_title(line) and after_blank and not current
+        # A line that asks or exclaims heads a section only after a blank line where a paragraph has ended or
+        # may have (its last line falls short of the column or closes a quote); else it is the last line of
+        # the paragraph it ends.
+        ended = not current or widths[current[-1]] < column - 1 or cleaned[current[-1]][-1:] in CLOSERS
+        asks = _is_question_title(line) and after_blank and ended
         # On a page that puts blank lines between paragraphs, a line right under a full line of text carries
         # that text on, even where a sentence happened to end at the end of the line above.
         carried = spaced and i > 0 and bool(cleaned[i - 1]) and abs(widths[i - 1] - column) <= 1
@@ -387,6 +415,17 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
             kind = "credit" if credit else ("caption" if _CAPTION.match(line) else "title")
             blocks.append(_Block(kind, heading, [i], cue=f"short, no sentence, {alone}"))
             continue
+        if (
+            after_blank
+            and not (alone or current or note or carried)
+            and _two_line_heading(raw_lines, cleaned, widths, column, i)
+        ):
+            text = join_lines([clean_line(raw_lines[j], keep_word_spaces=True) for j in (i, i + 1)])
+            blocks.append(
+                _Block("title", text, [i, i + 1], cue="short, no sentence, set on two lines, blank line after it")
+            )
+            second_lines.add(i + 1)
+            continue
         current.append(i)
         if ends_paragraph(line):
             flush("ends a sentence")
@@ -395,7 +434,23 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int]]:
         elif len(current) > 1 and _short(widths[i], [widths[j] for j in current[:-1]]):
             flush("shorter than the lines above it")
     flush("end of text")
-    return _rejoin_cut_first_lines(blocks, cleaned, widths, column), running
+    full = {i for i, width in enumerate(widths) if column and abs(width - column) <= 1}
+    return _rejoin_cut_first_lines(blocks, cleaned, widths, column), running, full
+
+
+def _rejoin_paragraph_tails(blocks: list[_Block], heads: set[int], title: str | None, full: set[int]) -> None:
+    """A title line that heads no body, is no caption and no page title, right after a paragraph that fills
+    its last line, is that paragraph's last line: a column break fell after a sentence that ended at the end
+    of a line. It goes back into the paragraph (no body text is lost to the captions)."""
+    for k in range(1, len(blocks)):
+        b, before = blocks[k], blocks[k - 1]
+        if b.kind != "title" or id(b) in heads or b.text == title or before.kind != "paragraph":
+            continue
+        if before.lines[-1] in full and not _CAPTION.match(b.text):
+            before.text = join_lines([before.text, clean_line(b.text)])
+            before.lines = before.lines + b.lines
+            before.cue += "; its last line, alone after a column break, carries it on"
+            b.kind = "tail"
 
 
 def _rejoin_cut_first_lines(
@@ -461,7 +516,7 @@ class _Parse:
 
 def _parse(text: str, doc_id: str) -> _Parse:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks, running = _blocks(raw_lines)
+    blocks, running, full_lines = _blocks(raw_lines)
 
     # The page title: a title line printed twice, on one line or as a repeated line.
     title: str | None = next((b.text for b in blocks if b.kind == "page-title"), None)
@@ -510,7 +565,10 @@ def _parse(text: str, doc_id: str) -> _Parse:
         return best
 
     after = [pick(runs[i + 1], g, nearest_first=True) for i, g in enumerate(grams)]
-    before = [pick(runs[i], g, nearest_first=False) for i, g in enumerate(grams)]
+    # The line that opens the page, with another title line between it and the first body, is the page's
+    # title rather than that body's heading.
+    opening = runs[0][1:] if sum(b.kind == "title" for b in runs[0]) > 1 and runs[0][0] is blocks[0] else runs[0]
+    before = [pick(opening if i == 0 else runs[i], g, nearest_first=False) for i, g in enumerate(grams)]
     score_after = sum(s for s, b in after if b is not None)
     score_before = sum(s for s, b in before if b is not None)
     chosen = after if score_after > score_before else before
@@ -520,6 +578,8 @@ def _parse(text: str, doc_id: str) -> _Parse:
 
     if title is None and len(bodies) == 1 and chosen[0][1] is not None:
         title = chosen[0][1].text  # a page of one section: its headline is the page's title
+    heads = {id(h) for _, h in chosen if h is not None}
+    _rejoin_paragraph_tails(blocks, heads, title, full_lines)
     sections = []
     for i, (body, (_, head)) in enumerate(zip(bodies, chosen, strict=True)):
         headline = None
