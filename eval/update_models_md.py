@@ -168,6 +168,7 @@ LEVERS = [
     ("seed-en", "seed-en-default.json", "seed-en-context-pair.json", "`--context previous-pair`"),
     ("lcsts", "lcsts-default.json", "lcsts-examples3.json", "3 retrieved headline examples (summaries)"),
     ("lcsts", "lcsts-default.json", "lcsts-style-summary.json", "`--style summary` (vs headline references)"),
+    ("wmt21-titles", "wmt21-titles-default.json", "wmt21-titles-as-headlines.json", "`--as-headlines` (translation)"),
 ]
 
 

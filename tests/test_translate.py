@@ -217,9 +217,6 @@ def test_a_one_digit_amount_with_its_scale_is_checked() -> None:
 
 
 def test_document_context_shows_the_source_before_each_sentence() -> None:
-    from helpers import FakeGenerator
-    from jb_summarize.tasks.translate import Translator
-
     prompts = []
 
     def respond(messages, decoding) -> str:
@@ -264,3 +261,28 @@ def test_a_benchmark_of_consecutive_lines_carries_the_line_before_each_item(shar
     for item_id, previous in zip(sample["id"], sample["previous"], strict=True):
         k = index[item_id]
         assert previous == (full["source"][k - 1] if k else "")
+
+
+def test_headline_style_asks_for_an_english_headline() -> None:
+    prompts = []
+
+    def respond(messages, decoding) -> str:
+        prompts.append(messages)
+        return "Jiangbei pushes ahead with urban renewal across the district this year"
+
+    translator = Translator(FakeGenerator(respond, kind="chat", max_input_tokens=1000), retry=False)
+    result = translator.run(["江北区全面推进城市更新"], style="headline")
+    assert "English news headline" in prompts[-1][0]["content"] and result.info.decoding["style"] == "headline"
+    translator.run(["江北区全面推进城市更新"])
+    assert "headline" not in prompts[-1][0]["content"]
+    with pytest.raises(ValueError, match="style must be one of text, headline"):
+        translator.run(["江北区全面推进城市更新"], style="title")
+
+
+def test_wmt21_titles_are_the_story_headlines_without_the_site(shared_dir) -> None:
+    from jb_summarize.evaluation import load_benchmark
+
+    titles = load_benchmark("wmt21-titles")
+    assert titles.num_rows == 97
+    assert not any(s.endswith(("新华网", "中新网")) for s in titles["source"])
+    assert titles[0]["reference"].endswith("rural revitalization army")  # "- Xinhuanet" cut off

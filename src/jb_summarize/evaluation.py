@@ -5,6 +5,8 @@ Benchmarks are ``datasets.Dataset``s with the columns ``id``, ``source`` and ``r
 - ``seed``: the seed article's sections, body -> editors' headline (summaries);
 - ``lcsts``: LCSTS PART_III pairs with human label >= 3 (725), text -> summary;
 - ``wmt21``: WMT21 newstest2021 zh-en (1,948 lines), source -> reference A;
+- ``wmt21-titles``: its 97 story headlines (the lines that end in the site's name, which is cut off), for
+  headline translation;
 - ``seed-en``: the project's own English references for the seed (shipped in ``data/references``);
 - any JSONL/CSV/TSV file (``text_field``/``ref_field`` name the columns), or a hub dataset name.
 """
@@ -12,6 +14,7 @@ Benchmarks are ``datasets.Dataset``s with the columns ``id``, ``source`` and ``r
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Sequence
 from importlib import resources
@@ -24,8 +27,11 @@ from .results import library_versions, peak_rss_mb
 
 __all__ = ["BENCHMARKS", "compare_results", "data_dir", "evaluate", "load_benchmark"]
 
-BENCHMARKS = {"seed": "zh", "lcsts": "zh", "wmt21": "en", "seed-en": "en"}
+BENCHMARKS = {"seed": "zh", "lcsts": "zh", "wmt21": "en", "wmt21-titles": "en", "seed-en": "en"}
 SAMPLE_SEED = 12345
+# A WMT21 story's headline line ends in the site's name: 北京… -新华网 / Beijing… - Xinhua Net.
+_SITE_ZH = re.compile(r"\s*[-－—]+\s*(?:新华网|中新网|人民网|央视网|中国新闻网|环球网|光明网|央广网|国际在线)\s*$")
+_SITE_EN = re.compile(r"\s*[-–—]+\s*[A-Za-z][A-Za-z .]*$")
 
 
 def data_dir() -> Path:
@@ -72,6 +78,16 @@ def _named(name: str):
         sources = _lines(folder / "newstest2021.zh-en.src.zh")
         references = _lines(folder / "newstest2021.zh-en.ref.A.en")
         return _from_columns([f"wmt21:{i}" for i in range(len(sources))], sources, references)
+    if name == "wmt21-titles":  # the stories' headlines: lines that end in the site's name (-新华网)
+        folder = data_dir() / "wmt21-zh-en"
+        sources = _lines(folder / "newstest2021.zh-en.src.zh")
+        references = _lines(folder / "newstest2021.zh-en.ref.A.en")
+        titles = [(i, s, r) for i, (s, r) in enumerate(zip(sources, references, strict=True)) if _SITE_ZH.search(s)]
+        return _from_columns(
+            [f"wmt21:{i}" for i, _, _ in titles],
+            [_SITE_ZH.sub("", s).strip() for _, s, _ in titles],
+            [_SITE_EN.sub("", r).strip() for _, _, r in titles],
+        )
     if name == "lcsts":
         return _load_file(data_dir() / "lcsts-part3" / "lcsts_part_iii_label_ge3.jsonl", "text", "summary", "id")
     raise KeyError(name)

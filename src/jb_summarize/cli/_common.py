@@ -137,6 +137,11 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
             "the same English for them",
         )
         parser.add_argument(
+            "--as-headlines",
+            action="store_true",
+            help="the inputs are headlines: write them as English news headlines rather than word-for-word glosses",
+        )
+        parser.add_argument(
             "--context",
             choices=["none", "previous", "previous-pair"],
             default="none",
@@ -185,6 +190,7 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
             quality=args.quality,
             consistent_names=args.consistent_names,
             context=args.context,
+            style="headline" if args.as_headlines else "text",
         )
     return options
 

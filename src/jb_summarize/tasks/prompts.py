@@ -67,11 +67,19 @@ def translation_messages(
     numbers: Sequence[str] = (),
     context: str = "",
     context_english: str = "",
+    headline: bool = False,
 ) -> Messages:
     """System: the task, the rules, the names that occur in the text and the ``context`` (the source text
     before it, shown, not translated); then worked ``examples`` as earlier turns; user: the Chinese text alone.
-    With ``context_english`` (the context's translation) the context is the last earlier turn instead."""
+    With ``context_english`` (the context's translation) the context is the last earlier turn instead; with
+    ``headline`` the text is a headline, to be written as an English news headline."""
     rules = "Translate the user's Chinese text into English. Reply with the translation only."
+    if headline:
+        rules = (
+            "Translate the user's Chinese news headline into an English news headline: concise, in the style of "
+            "English newspaper headlines rather than a word-for-word gloss, keeping every name and number. "
+            "Reply with the headline only."
+        )
     if strict:
         rules += (
             " Translate every Chinese word into English; write names that have no English form in pinyin."

@@ -42,6 +42,8 @@ QUALITY = {"fast": {"candidates": 1}, "best": {"candidates": 4, "temperature": 0
 # "previous-pair" gives that text and its English (from a first pass without context) as an earlier chat turn.
 CONTEXTS = ("none", "previous", "previous-pair")
 CONTEXT_CHARS = 150
+# "headline": the text is a headline, written as an English news headline rather than a gloss.
+STYLES = ("text", "headline")
 # How bad each problem is, to choose between a first answer and its retry.
 _SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 # Figures a translation must carry over unchanged: any amount with its scale word (1 billion), a decimal, or
@@ -112,6 +114,11 @@ def _agreement_choice(candidates: list[str], usable: list[bool]) -> int:
     return max(pool, key=lambda i: (expected_utility(i), -i))
 
 
+def _check_style(style: str) -> None:
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
+
+
 def _check_context(context: str) -> None:
     if context not in CONTEXTS:
         raise ValueError(f"context must be one of {', '.join(CONTEXTS)}, got {context!r}")
@@ -142,6 +149,7 @@ class Translator(ModelTask):
         "consistent_names",
         "context",
         "preceding",
+        "style",
     )
 
     def __init__(
@@ -165,10 +173,12 @@ class Translator(ModelTask):
         consistent_names: bool = False,
         context: str = "none",
         preceding: Sequence[str | None] | None = None,
+        style: str = "text",
     ):
         _check_unit(unit)
         _check_quality(quality)
         _check_context(context)
+        _check_style(style)
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1},
@@ -194,12 +204,14 @@ class Translator(ModelTask):
         self.consistent_names = consistent_names
         self.context = context
         self.preceding = preceding
+        self.style = style
         self._hints: dict[str, str] = {}  # the article's names, translated once (consistent_names)
 
     def _set_options(self, options: dict[str, Any]) -> None:
         _check_unit(options.get("unit", self.unit))
         _check_quality(options.get("quality", self.quality))
         _check_context(options.get("context", self.context))
+        _check_style(options.get("style", self.style))
         super()._set_options(options)
 
     def _fits(self, text: str) -> bool:
@@ -274,6 +286,7 @@ class Translator(ModelTask):
                 numbers=required,
                 context=context,
                 context_english=context_english,
+                headline=self.style == "headline",
             )
 
         return self._generate(
@@ -394,6 +407,7 @@ class Translator(ModelTask):
                 "quality": self.quality,
                 "consistent_names": bool(self._hints) or self.consistent_names,
                 "context": self.context,
+                "style": self.style,
                 "glossary_terms": len(self.glossary),
             },
             n_inputs=len(texts),
