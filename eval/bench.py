@@ -11,6 +11,7 @@
   second, one sequence, llama-cpp-python's own loop); the library's continuous-batched llama.cpp path
   translating 64 seed sentences one at a time and 32 at a time (sentences and generated tokens per second);
   with --with-reference also the transformers GGUF path (fp32 and bf16: about 9 GB of RAM).
+- quality: the whole seed article with `--quality best` (four candidates per sentence), default model;
 - seed: the whole seed article through `jb-summarize run` with the default model (sentence and paragraph
   units) and with the 0.5B model, with the time, peak RSS and document BLEU of the lead section against
   the package's references (src/jb_summarize/data/references).
@@ -365,7 +366,8 @@ def _measure_kind(spec: dict[str, Any]) -> dict[str, Any]:
     if kind == "transformers-gguf":
         return measure_transformers_gguf(spec["model"], spec["dtype"])
     if kind == "seed":
-        return measure_seed(spec["unit"], spec["model"])
+        quality = spec.get("quality", "fast")
+        return {**measure_seed(spec["unit"], spec["model"], ["--quality", quality]), "quality": quality}
     if kind == "server":
         return measure_server(spec)
     raise ValueError(kind)
@@ -374,7 +376,9 @@ def _measure_kind(spec: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--only", default="seq2seq,llm,seed", help="comma-separated parts: seq2seq, llm, seed, layout, server"
+        "--only",
+        default="seq2seq,llm,seed",
+        help="comma-separated parts: seq2seq, llm, seed, quality (the seed with --quality best), layout, server",
     )
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -398,6 +402,8 @@ def main() -> int:
     if "seed" in parts:
         specs += [{"kind": "seed", "unit": u, "model": LLM_MODELS[0]} for u in ("sentence", "paragraph")]
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[1]})
+    if "quality" in parts:  # the quality preset on the whole seed
+        specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[0], "quality": "best", "part": "quality"})
     if "server" in parts:  # what the HTTP hop costs, on the same model and threads
         common = {"part": "server", "model": LLM_MODELS[1]}
         specs.append({"kind": "seed", "unit": "sentence", **common})
@@ -445,7 +451,7 @@ def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:
     fields = ("task", "kind", "backend", "model", "batch_size", "num_beams", "inter_threads", "unit")
-    fields += ("weight_layout", "part", "what")
+    fields += ("weight_layout", "part", "what", "quality")
     return tuple(record.get(k) for k in fields)
 
 

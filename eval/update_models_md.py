@@ -90,7 +90,8 @@ def bench_markdown() -> str:
         ]
         for r in seeds:
             lines.append(
-                f"| summaries, bilingual headlines, full English | `{r['model']}` | {r['unit']} | {r['seconds']} "
+                f"| summaries, bilingual headlines, full English | `{r['model']}` "
+                f"| {r['unit']}{', quality best' if r.get('quality') == 'best' else ''} | {r['seconds']} "
                 f"| {r.get('article_summary_seconds') or '-'} | {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} "
                 f"| {r['flagged_fields']} |"
             )
