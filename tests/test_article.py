@@ -376,3 +376,32 @@ def test_a_paragraph_tail_alone_after_a_column_break_stays_in_the_paragraph() ->
     assert [s.headline for s in article.sections] == ["托育服务覆盖率超九成", "重大产业项目开工十二个"]
     assert article.captions == ()
     assert article.sections[0].paragraphs[0].endswith("一亩三分地”？如何把资源切实配置好")
+
+
+def test_an_interviews_questions_are_text_not_headings() -> None:
+    page = _columns(
+        ["江北区招商引资再创新高"],
+        ["今年以来，全区新签约亿元以上项目三", "十个，总投资超过三百亿元。"],
+        ["记者：项目为什么愿意落户江北？"],
+        ["答：营商环境好，审批快，企业办事", "最多跑一次。"],
+        ["记者：下一步的重点在哪里？"],
+        ["答：全区将继续推进重大项目建设，力", "争全年完成投资八十亿元。"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == ["江北区招商引资再创新高"]
+    assert article.captions == ()
+    assert "记者：项目为什么愿意落户江北？" in article.sections[0].body
+
+
+def test_a_question_that_heads_nothing_stays_in_the_text() -> None:
+    page = _columns(
+        ["招商引资再创新高"],
+        ["今年以来，全区新签约亿元以上项目三", "十个，总投资超过三百亿元，其中十亿", "元以上项目八个。"],
+        ["这一成绩从何而来？"],
+        ["托育服务覆盖全区"],
+        ["全区新建普惠性托育机构十二家，托育", "服务覆盖所有街道，新增托位八百余个", "。"],
+    )
+    article = parse_article(page)
+    assert [s.headline for s in article.sections] == ["招商引资再创新高", "托育服务覆盖全区"]
+    assert article.captions == ()  # not lost as a caption
+    assert article.sections[0].paragraphs[-1].endswith("项目八个。这一成绩从何而来？")

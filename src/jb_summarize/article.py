@@ -14,8 +14,9 @@ The cues are general, not tied to one page, and each one can be shown (``explain
   conjunction, leaves a quote or bracket open, opens with a time and a comma, or the next line starts with
   punctuation), and a full column-width line between a heading and a paragraph (no heading is followed by
   a second heading before its body);
-- a line that asks or exclaims (one clause ending in ？ or ！) is a title line after a blank line where a
-  paragraph has ended or may have (a short last line, a closing quote); a full column-width line and a
+- a line that asks or exclaims (one clause ending in ？ or ！, not an interview's 记者：/问：) is a title line
+  after a blank line where a paragraph has ended or may have (a short last line, a closing quote); if it
+  heads nothing it stays in the text; a full column-width line and a
   shorter one, 40 characters together, with a blank line after them, are one title line set on two lines;
   on a page that puts blank lines between paragraphs, a line right under a full line of text carries that
   text on;
@@ -71,6 +72,7 @@ _CREDIT = re.compile(r"(?:^|\s)(?:供图|摄影|摄|图片|图|文|记者|本报
 # Notes stay in the body they close: a source line, or a line wholly in brackets (（成都商报）).
 _NOTE = re.compile(r"^[（(]?(?:数据|资料|信息)?来源[:：]|^[（(][^（()）]*[）)]$")
 # Photo captions say so.
+_INTERVIEW = re.compile(r"^(?:记者|本报记者|问|答|主持人)\s*[:：]")
 _ASKS = re.compile(f"[^。；;…！？!?]+[！？!?]+[{re.escape(CLOSERS)}]*")
 _CAPTION = re.compile(r"^(?:图为|图片为|图：|图:|上图|下图|左图|右图|航拍)")
 _PAIRS = ("（）", "()", "《》", "“”", "【】", "「」")
@@ -198,7 +200,10 @@ def _is_title_like(line: str) -> bool:
 
 
 def _is_question_title(line: str) -> bool:
-    """A headline that asks or exclaims (为什么上海出不了互联网巨头？): one clause that ends in ？ or ！."""
+    """A headline that asks or exclaims (为什么上海出不了互联网巨头？): one clause that ends in ？ or ！, not an
+    interview's question (记者：…？, 问：…？)."""
+    if _INTERVIEW.match(line):
+        return False
     return 0 < len(line) <= MAX_TITLE_CHARS and bool(_ASKS.fullmatch(line)) and _balanced(line)
 
 
@@ -222,9 +227,10 @@ def _stands_alone(raw_lines: Sequence[str], cleaned: Sequence[str], i: int) -> s
 
 
 def _column_width(cleaned: Sequence[str], widths: Sequence[float]) -> float:
-    """The page's usual line width: the most common width among lines of four characters or more."""
+    """The page's usual line width: the most common width among lines of four characters or more (of equally
+    common widths the widest: on a short page, full lines rather than headings)."""
     counts = Counter(round(width) for line, width in zip(cleaned, widths, strict=True) if len(line) >= 4)
-    return float(counts.most_common(1)[0][0]) if counts else 0.0
+    return float(max(counts.items(), key=lambda item: (item[1], item[0]))[0]) if counts else 0.0
 
 
 # A paragraph's opening words in news text: a date or time word, then a comma (10月30日晚间，/ 昨天，).
@@ -441,15 +447,17 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int], set[int]]
 def _rejoin_paragraph_tails(blocks: list[_Block], heads: set[int], title: str | None, full: set[int]) -> None:
     """A title line that heads no body, is no caption and no page title, right after a paragraph that fills
     its last line, is that paragraph's last line: a column break fell after a sentence that ended at the end
-    of a line. It goes back into the paragraph (no body text is lost to the captions)."""
+    of a line. It goes back into the paragraph (no body text is lost to the captions). A question or
+    exclamation that heads no body is no caption either: it stays in the text, in the paragraph before it."""
     for k in range(1, len(blocks)):
         b, before = blocks[k], blocks[k - 1]
         if b.kind != "title" or id(b) in heads or b.text == title or before.kind != "paragraph":
             continue
-        if before.lines[-1] in full and not _CAPTION.match(b.text):
+        asks = _is_question_title(b.text)
+        if (before.lines[-1] in full or asks) and not _CAPTION.match(b.text):
             before.text = join_lines([before.text, clean_line(b.text)])
             before.lines = before.lines + b.lines
-            before.cue += "; its last line, alone after a column break, carries it on"
+            before.cue += "; a line after it that heads nothing carries it on"
             b.kind = "tail"
 
 
