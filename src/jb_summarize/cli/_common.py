@@ -11,6 +11,8 @@ from typing import Any
 
 from ..article import Article, load_article, load_seed_article, seed_text
 from ..tasks import Task, load_task
+from ..tasks.summarize import STYLES as SUMMARY_STYLES
+from ..tasks.translate import CONTEXTS, QUALITY, UNITS
 from ..text import decode_bytes
 
 PROG = "jb-summarize"
@@ -120,7 +122,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
     if translation:
         parser.add_argument(
             "--unit",
-            choices=["sentence", "paragraph"],
+            choices=UNITS,
             default="sentence",
             help="translate sentence by sentence (default) or a paragraph per model call",
         )
@@ -143,14 +145,14 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
         )
         parser.add_argument(
             "--context",
-            choices=["none", "previous", "previous-pair"],
+            choices=CONTEXTS,
             default="none",
             help="document context: previous shows each sentence's prompt the source sentence before it; "
             "previous-pair gives that sentence and its English (a first pass) as an earlier chat turn",
         )
         parser.add_argument(
             "--quality",
-            choices=["fast", "best"],
+            choices=list(QUALITY),
             default="fast",
             help="best: 4 candidates per sentence (greedy and 3 samples), the one they agree on kept (~3x slower)",
         )
@@ -160,7 +162,7 @@ def add_summary_arguments(parser: argparse.ArgumentParser) -> None:
     """--style and --max-chars, for the commands that write summaries."""
     parser.add_argument(
         "--style",
-        choices=["headline", "summary"],
+        choices=list(SUMMARY_STYLES),
         default="headline",
         help="headline: one headline-style line (default); summary: two or three sentences that keep the figures",
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from ..examples import Example, load_examples, nearest_examples
 from ..models.base import Decoding, FailedOutput, TextGenerator
@@ -54,6 +54,7 @@ class Task(ABC):
     name = ""
     batch_size: int | None = None
     call_options: tuple[str, ...] = ()  # options a single call may change (``run(texts, num_beams=4)``)
+    choices: ClassVar[Mapping[str, Collection[str]]] = {}  # options limited to a set of values: name -> the values
     to_simplified = False  # convert Traditional Chinese input to Simplified (OpenCC) before the task sees it
 
     def with_options(self, **options: Any) -> Task:
@@ -68,7 +69,14 @@ class Task(ABC):
         task._set_options({k: v for k, v in options.items() if v is not None})
         return task
 
+    def _check_choices(self, options: Mapping[str, Any]) -> None:
+        """A one-line ValueError for an option outside its ``choices``."""
+        for name, allowed in self.choices.items():
+            if name in options and options[name] not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {options[name]!r}")
+
     def _set_options(self, options: dict[str, Any]) -> None:
+        self._check_choices(options)
         for key, value in options.items():
             setattr(self, key, value)
 

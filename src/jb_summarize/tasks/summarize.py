@@ -8,9 +8,9 @@ summarizer.run(texts).info                        # model, revision/hash, decodi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, ClassVar
 
 from ..models.base import FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
@@ -39,11 +39,6 @@ _CLAUSE_PUNCT = "，、：；,;:"
 STYLES = {"headline": 30, "summary": 120}
 
 
-def _check_style(style: str) -> None:
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
-
-
 class Summarizer(Task):
     """Base class: ``summarize(texts) -> list[str]``; ``run(texts)`` also returns provenance.
 
@@ -54,10 +49,7 @@ class Summarizer(Task):
     output_field = "summary"
     style = "headline"
     max_chars: int | None = None
-
-    def _set_options(self, options: dict[str, Any]) -> None:
-        _check_style(options.get("style", self.style))
-        super()._set_options(options)
+    choices: ClassVar[Mapping[str, Collection[str]]] = {"style": STYLES}
 
     @property
     def budget(self) -> int:
@@ -173,7 +165,7 @@ class _SelectingSummarizer(Summarizer):
     ):
         if max_chars is not None and max_chars < 1:
             raise ValueError(f"max_chars must be positive, got {max_chars}")
-        _check_style(style)
+        self._check_choices({"style": style})
         self.max_chars = max_chars
         self.max_sentences = max_sentences
         self.batch_size = batch_size  # nothing to batch here; taken so that every task takes the same options
@@ -247,7 +239,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         example_pool: Sequence[tuple[str, str]] | None = None,
         style: str = "headline",
     ):
-        _check_style(style)
+        self._check_choices({"style": style})
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1, "no_repeat_ngram_size": 3},

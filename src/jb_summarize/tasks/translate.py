@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar
 
 from ..amounts import counts, missing_counts
 from ..amounts import rewrite_amounts as english_amounts
@@ -44,6 +44,7 @@ CONTEXTS = ("none", "previous", "previous-pair")
 CONTEXT_CHARS = 150
 # "headline": the text is a headline, written as an English news headline rather than a gloss.
 STYLES = ("text", "headline")
+UNITS = ("sentence", "paragraph")
 # How bad each problem is, to choose between a first answer and its retry.
 _SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 # Figures a translation must carry over unchanged: any amount with its scale word (1 billion), a decimal, or
@@ -93,11 +94,6 @@ def segment(text: str, fits: Callable[[str], bool], unit: str = "sentence") -> l
     return paragraphs
 
 
-def _check_quality(quality: str) -> None:
-    if quality not in QUALITY:
-        raise ValueError(f"quality must be one of {', '.join(QUALITY)}, got {quality!r}")
-
-
 def _agreement_choice(candidates: list[str], usable: list[bool]) -> int:
     """Minimum Bayes risk with chrF as the utility: the usable candidate closest on average to the others
     (all candidates when none is usable); ties go to the earlier one (the greedy answer first)."""
@@ -112,21 +108,6 @@ def _agreement_choice(candidates: list[str], usable: list[bool]) -> int:
         return sum(chrf.sentence_score(candidates[i], [candidates[j]]).score for j in pool if j != i)
 
     return max(pool, key=lambda i: (expected_utility(i), -i))
-
-
-def _check_style(style: str) -> None:
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
-
-
-def _check_context(context: str) -> None:
-    if context not in CONTEXTS:
-        raise ValueError(f"context must be one of {', '.join(CONTEXTS)}, got {context!r}")
-
-
-def _check_unit(unit: str) -> None:
-    if unit not in ("sentence", "paragraph"):
-        raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
 
 
 class Translator(ModelTask):
@@ -151,6 +132,12 @@ class Translator(ModelTask):
         "preceding",
         "style",
     )
+    choices: ClassVar[Mapping[str, Collection[str]]] = {
+        "unit": UNITS,
+        "quality": QUALITY,
+        "context": CONTEXTS,
+        "style": STYLES,
+    }
 
     def __init__(
         self,
@@ -175,10 +162,7 @@ class Translator(ModelTask):
         preceding: Sequence[str | None] | None = None,
         style: str = "text",
     ):
-        _check_unit(unit)
-        _check_quality(quality)
-        _check_context(context)
-        _check_style(style)
+        self._check_choices({"unit": unit, "quality": quality, "context": context, "style": style})
         decoding = decoding_with_defaults(
             spec,
             {"num_beams": 1},
@@ -206,13 +190,6 @@ class Translator(ModelTask):
         self.preceding = preceding
         self.style = style
         self._hints: dict[str, str] = {}  # the article's names, translated once (consistent_names)
-
-    def _set_options(self, options: dict[str, Any]) -> None:
-        _check_unit(options.get("unit", self.unit))
-        _check_quality(options.get("quality", self.quality))
-        _check_context(options.get("context", self.context))
-        _check_style(options.get("style", self.style))
-        super()._set_options(options)
 
     def _fits(self, text: str) -> bool:
         # chat prompts add their instructions (and the glossary) around the unit
