@@ -174,6 +174,16 @@ class _Block:
     cue: str = ""
 
 
+def _is_credit(raw: str) -> bool:
+    """A raw line that carries a credit word or is a byline (供图 市住建局, 本报记者 王晓燕)."""
+    return bool(_CREDIT.search(clean_line(raw, keep_word_spaces=True)))
+
+
+def _as_wide(a: float, b: float) -> bool:
+    """Two widths within one character of each other (a line that fills its column, two lines set alike)."""
+    return abs(a - b) <= 1
+
+
 def _display_width(line: str) -> float:
     """Full-width characters count 1, ASCII (digits, Latin) half."""
     return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in line)
@@ -274,7 +284,7 @@ def _one_line_width(widths: Sequence[float], i: int) -> float:
     """The column width of a one-line paragraph: its width where the line right under it is as wide (it
     fills the column), else unknown (0)."""
     below = widths[i + 1] if i + 1 < len(widths) else 0.0
-    return widths[i] if below and abs(widths[i] - below) <= 1 else 0.0
+    return widths[i] if below and _as_wide(widths[i], below) else 0.0
 
 
 def _two_line_heading(
@@ -285,13 +295,13 @@ def _two_line_heading(
     if i + 1 >= len(cleaned) or not cleaned[i + 1] or (i + 2 < len(cleaned) and cleaned[i + 2]):
         return False
     first, second = cleaned[i], cleaned[i + 1]
-    if abs(widths[i] - column) > 1 or widths[i + 1] >= widths[i] - 1 or len(first) + len(second) > MAX_TITLE_CHARS:
+    if not _as_wide(widths[i], column) or widths[i + 1] >= widths[i] - 1 or len(first) + len(second) > MAX_TITLE_CHARS:
         return False
     if not (_is_title_like(first + second) or _is_question_title(first + second)):
         return False
     if _indented(raw_lines[i + 1]) or _NOTE.match(first) or _NOTE.match(second):
         return False
-    return not any(_CREDIT.search(clean_line(raw_lines[j], keep_word_spaces=True)) for j in (i, i + 1))
+    return not any(_is_credit(raw_lines[j]) for j in (i, i + 1))
 
 
 def _blank_between_paragraphs(cleaned: Sequence[str], widths: Sequence[float], column: float) -> bool:
@@ -312,7 +322,7 @@ def _new_column_width(widths: Sequence[float], current: Sequence[int], i: int) -
     if len(current) < 2 or i + 1 >= len(widths) or not widths[i + 1]:
         return False
     width = max(widths[j] for j in current)
-    return abs(widths[i] - widths[i + 1]) <= 1 and _ratio(width, widths[i]) >= WIDTH_RATIO
+    return _as_wide(widths[i], widths[i + 1]) and _ratio(width, widths[i]) >= WIDTH_RATIO
 
 
 def _continues(
@@ -320,7 +330,7 @@ def _continues(
 ) -> bool:
     """Line ``k`` can carry on the paragraph that line ``i`` opens: running text (two lines or more, or a
     sentence end) in a column no wider than line ``i``'s, not a credit."""
-    if k is None or widths[k] > widths[i] + 1 or _CREDIT.search(clean_line(raw_lines[k], keep_word_spaces=True)):
+    if k is None or widths[k] > widths[i] + 1 or _is_credit(raw_lines[k]):
         return False
     return ends_paragraph(cleaned[k]) or (k + 1 < len(cleaned) and bool(cleaned[k + 1]))
 
@@ -328,7 +338,7 @@ def _continues(
 def _column_foot(cleaned: Sequence[str], widths: Sequence[float], i: int, column: float) -> bool:
     """A full column-width line right under the text above it (no blank line between): a paragraph's first
     line at the foot of a column, which stands alone only because the column ends there."""
-    full = bool(column) and abs(widths[i] - column) <= 1
+    full = bool(column) and _as_wide(widths[i], column)
     return full and i > 0 and bool(cleaned[i - 1])
 
 
@@ -342,13 +352,13 @@ def _running_headers(
     occurrences: dict[str, list[int]] = {}
     for i, line in enumerate(cleaned):
         alone = (i == 0 or not cleaned[i - 1]) and (i + 1 == len(cleaned) or not cleaned[i + 1])
-        credit = _CREDIT.search(clean_line(raw_lines[i], keep_word_spaces=True))
+        credit = _is_credit(raw_lines[i])
         if alone and _is_title_like(line) and not _NOTE.match(line) and not credit:
             occurrences.setdefault(line, []).append(i)
 
     def interrupts(i: int) -> bool:
         j = next((j for j in range(i - 1, -1, -1) if cleaned[j]), None)
-        return j is not None and abs(widths[j] - column) <= 1 and not ends_paragraph(cleaned[j])
+        return j is not None and _as_wide(widths[j], column) and not ends_paragraph(cleaned[j])
 
     return {line for line, at in occurrences.items() if len(at) > 1 and any(map(interrupts, at))}
 
@@ -403,14 +413,14 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int], set[int]]
         asks = _is_question_title(line) and after_blank and ended
         # On a page that puts blank lines between paragraphs, a line right under a full line of text carries
         # that text on, even where a sentence happened to end at the end of the line above.
-        carried = spaced and i > 0 and bool(cleaned[i - 1]) and abs(widths[i - 1] - column) <= 1
+        carried = spaced and i > 0 and bool(cleaned[i - 1]) and _as_wide(widths[i - 1], column)
         if (asks or _is_title_like(line)) and not note and not carried:
             heading = clean_line(raw, keep_word_spaces=True)
             credit = bool(_CREDIT.search(heading))
             # An indented line opens a paragraph (or is a credit); headings are not indented.
             if credit or not (_indented(raw) or _column_foot(cleaned, widths, i, column)):
                 alone = _stands_alone(raw_lines, cleaned, i)
-            if alone == "blank line after it" and not (credit or current) and abs(widths[i] - column) <= 1:
+            if alone == "blank line after it" and not (credit or current) and _as_wide(widths[i], column):
                 following = next((k for k in range(i + 1, len(cleaned)) if cleaned[k] not in ("", *repeated)), None)
                 cut = _continues(raw_lines, cleaned, widths, i, following) and _reads_on(line, cleaned[following])
                 if cut:
@@ -440,7 +450,7 @@ def _blocks(raw_lines: Sequence[str]) -> tuple[list[_Block], set[int], set[int]]
         elif len(current) > 1 and _short(widths[i], [widths[j] for j in current[:-1]]):
             flush("shorter than the lines above it")
     flush("end of text")
-    full = {i for i, width in enumerate(widths) if column and abs(width - column) <= 1}
+    full = {i for i, width in enumerate(widths) if column and _as_wide(width, column)}
     return _rejoin_cut_first_lines(blocks, cleaned, widths, column), running, full
 
 
@@ -478,7 +488,7 @@ def _rejoin_cut_first_lines(
             and before.kind == "title"
             and after is not None
             and after.kind == "paragraph"
-            and abs(widths[b.lines[0]] - column) <= 1
+            and _as_wide(widths[b.lines[0]], column)
         ):
             after.text = join_lines([cleaned[b.lines[0]], after.text])
             after.lines = b.lines + after.lines
