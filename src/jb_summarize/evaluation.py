@@ -52,12 +52,14 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
 
 
-def _from_columns(ids: Sequence[str], sources: Sequence[str], references: Sequence[str]):
-    """A benchmark whose items are consecutive text: each item also carries the source before it
-    (``previous``), for document context."""
+def _from_columns(
+    ids: Sequence[str], sources: Sequence[str], references: Sequence[str], previous: Sequence[str] | None = None
+):
+    """A benchmark whose items come from running text: each item also carries the source before it in that
+    text (``previous``, for document context; by default the item before it)."""
     import datasets
 
-    previous = ["", *sources[:-1]]
+    previous = list(previous) if previous is not None else ["", *sources[:-1]]
     return datasets.Dataset.from_dict(
         {"id": list(ids), "source": list(sources), "reference": list(references), "previous": previous}
     )
@@ -73,20 +75,19 @@ def _named(name: str):
         if len(sources) != len(targets):
             raise ValueError(f"{folder}: seed.zh has {len(sources)} lines, seed.en {len(targets)}")
         return _from_columns([f"seed-en:{i}" for i in range(len(sources))], sources, targets)
-    if name == "wmt21":
+    if name in ("wmt21", "wmt21-titles"):
         folder = data_dir() / "wmt21-zh-en"
         sources = _lines(folder / "newstest2021.zh-en.src.zh")
         references = _lines(folder / "newstest2021.zh-en.ref.A.en")
-        return _from_columns([f"wmt21:{i}" for i in range(len(sources))], sources, references)
-    if name == "wmt21-titles":  # the stories' headlines: lines that end in the site's name (-新华网)
-        folder = data_dir() / "wmt21-zh-en"
-        sources = _lines(folder / "newstest2021.zh-en.src.zh")
-        references = _lines(folder / "newstest2021.zh-en.ref.A.en")
-        titles = [(i, s, r) for i, (s, r) in enumerate(zip(sources, references, strict=True)) if _SITE_ZH.search(s)]
+        if name == "wmt21":
+            return _from_columns([f"wmt21:{i}" for i in range(len(sources))], sources, references)
+        # the stories' headlines: the lines that end in the site's name (-新华网), which is cut off
+        titles = [i for i, line in enumerate(sources) if _SITE_ZH.search(line)]
         return _from_columns(
-            [f"wmt21:{i}" for i, _, _ in titles],
-            [_SITE_ZH.sub("", s).strip() for _, s, _ in titles],
-            [_SITE_EN.sub("", r).strip() for _, _, r in titles],
+            [f"wmt21:{i}" for i in titles],
+            [_SITE_ZH.sub("", sources[i]).strip() for i in titles],
+            [_SITE_EN.sub("", references[i]).strip() for i in titles],
+            previous=[sources[i - 1] if i else "" for i in titles],
         )
     if name == "lcsts":
         return _load_file(data_dir() / "lcsts-part3" / "lcsts_part_iii_label_ge3.jsonl", "text", "summary", "id")
