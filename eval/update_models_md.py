@@ -156,6 +156,46 @@ def sections_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def pages_markdown() -> str:
+    """The PDF page reader's scores (eval/results/pages.json, eval/score_pages.py) and speed
+    (eval/results/bench_pdf.json, eval/bench_pdf.py)."""
+    path = RESULTS / "pages.json"
+    if not path.exists():
+        return "(no eval/results/pages.json yet: run eval/score_pages.py)\n"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    dev = record["development"]
+    kinds = ("all", "news", "feature")
+    rows = [(f"development (seed {dev['seed']})", kind, dev[kind]) for kind in kinds if kind in dev]
+    for seed, held in record.get("held_out", {}).items():
+        rows += [(f"held out (seed {seed})", kind, held[kind]) for kind in kinds if kind in held]
+    lines = [
+        "| set | pages | headline recall | headline precision | title found | mean body coverage "
+        "| lowest body coverage | pages with every body >= 0.99 | order score | pages with leaks | s/page (max) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, kind, t in rows:
+        lines.append(
+            f"| {name}, {kind} | {t['pages']} | {t['headline_recall']:.3f} | {t['headline_precision']:.3f} "
+            f"| {t['title_found']:.3f} | {t['mean_body_coverage']:.4f} | {t['min_body_coverage']:.3f} "
+            f"| {t['pages_covered_099']} | {t['order_score']:.4f} | {t['pages_with_leaks']} "
+            f"| {t['seconds_per_page']:.3f} ({t['max_seconds']:.3f}) |"
+        )
+    bench = RESULTS / "bench_pdf.json"
+    if bench.exists():
+        b = json.loads(bench.read_text(encoding="utf-8"))
+        e = b["extract_seconds_per_page"]
+        lines += [
+            "",
+            f"Speed ({b['cpu']}; {b['pages']} pages of about {b['chars_per_page']} characters): characters with "
+            f"their boxes {e['pypdfium2']:.3f} s/page with pypdfium2 against {e['pdfminer.six']:.3f} s/page with "
+            f"pdfminer.six ({b['same_characters']:.4f} of the characters the same); the whole reader "
+            f"{b['reader_seconds_per_page']:.3f} s/page, peak RSS {b['reader_peak_rss_mb']} MB; an edition of "
+            f"{b['edition_pages']} pages ({b['edition_bytes'] / 1e6:.1f} MB) read one page at a time in "
+            f"{b['edition_seconds']} s, peak RSS {b['edition_peak_rss_mb']} MB.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 # Each quality lever against the default it was meant to improve, on the same items: (benchmark, baseline
 # file, lever file, what the lever is), all in eval/results/levers/ (written by `jb-summarize eval run`).
 LEVERS = [
@@ -201,6 +241,7 @@ def levers_markdown() -> str:
 BLOCKS: dict[str, Callable[[], str]] = {
     "levers": levers_markdown,
     "sections": sections_markdown,
+    "pages": pages_markdown,
     "registry": models_markdown,
     "results": results_markdown,
     "bench": bench_markdown,

@@ -17,6 +17,7 @@ LAYERS = [
     ["models"],
     ["examples", "names"],
     ["results", "metrics", "amounts", "glossary"],
+    ["reading"],
     ["article"],
     ["sentences"],
     ["text"],

@@ -1,7 +1,8 @@
 """jb-summarize: summarise Chinese news text and translate it into English with pretrained models."""
 
-from .article import Article, Section, load_article, load_seed_article, parse_article
+from .article import Article, Section, load_seed_article, parse_article
 from .models.hub import ModelNotAvailableError
+from .reading import load_article, load_articles
 from .results import RunInfo, TaskResult
 from .sentences import split_sentences
 from .tasks import Summarizer, Task, Translator, load_summarizer, load_task, load_tasks, load_translator
@@ -21,6 +22,7 @@ __all__ = [
     "Translator",
     "__version__",
     "load_article",
+    "load_articles",
     "load_seed_article",
     "load_summarizer",
     "load_task",

@@ -58,8 +58,8 @@ __all__ = [
     "LineRole",
     "Section",
     "explain_article",
-    "load_article",
     "load_seed_article",
+    "load_text_article",
     "parse_article",
 ]
 
@@ -93,6 +93,11 @@ class Section:
     headline: str | None
     paragraphs: tuple[str, ...]
     id: str = ""
+    kicker: str | None = None  # 引题, the line over a headline
+    subtitle: str | None = None  # 副题, the line under it
+    byline: str | None = None  # 本报讯（记者 …）
+    page: int | None = None  # 1-based page of a PDF or image it was read from
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points from the top left
 
     @property
     def body(self) -> str:
@@ -107,7 +112,7 @@ class Section:
         return sum(len(p) for p in self.paragraphs)
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "id": self.id,
             "index": self.index,
             "headline": self.headline,
@@ -116,6 +121,11 @@ class Section:
             "n_paragraphs": len(self.paragraphs),
             "n_sentences": len(self.sentences),
         }
+        for key in ("kicker", "subtitle", "byline", "page", "bbox"):
+            value = getattr(self, key)
+            if value is not None:  # only what a page reader found: text input keeps its records as they were
+                record[key] = list(value) if key == "bbox" else value
+        return record
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,11 @@ class Article:
     sections: tuple[Section, ...]
     captions: tuple[str, ...] = ()
     credits: tuple[str, ...] = ()
+    page: int | None = None  # 1-based, for a page read from a PDF or an image
+    source: str | None = None  # the file it was read from
+    page_size: tuple[float, float] | None = None  # width, height in points
+    furniture: tuple[str, ...] = ()  # header and footer lines, editors' lines, jump lines, column labels
+    notes: tuple[str, ...] = ()  # what the reader noticed (a fallback, an unreadable text layer, ...)
 
     def __iter__(self) -> Iterator[Section]:
         return iter(self.sections)
@@ -152,7 +167,9 @@ class Article:
                 "n_sentences": datasets.Value("int32"),
             }
         )
-        return datasets.Dataset.from_list(self.to_records(), features=features)
+        return datasets.Dataset.from_list(
+            [{key: record[key] for key in features} for record in self.to_records()], features=features
+        )
 
 
 @dataclass(frozen=True)
@@ -674,15 +691,11 @@ def explain_article(text: str, doc_id: str = "article") -> list[LineRole]:
     ]
 
 
-def load_article(source: str | Path | bytes, doc_id: str | None = None) -> Article:
-    """Read a UTF-8 / UTF-16 / GB18030 text file (or ``-`` for stdin, or the file's bytes) and split it into an
-    Article. Text already in a string goes to ``parse_article``."""
+def load_text_article(source: str | Path | bytes, doc_id: str | None = None) -> Article:
+    """Read a UTF-8 / UTF-16 / GB18030 / Big5 text file (or ``-`` for stdin, or the file's bytes) and split it
+    into an Article. ``jb_summarize.load_article`` takes PDF pages too."""
     if isinstance(source, bytes):
         return parse_article(decode_bytes(source, "<bytes>"), doc_id=doc_id or "article")
-    if not isinstance(source, (str, Path)) or str(source) == "":
-        raise ValueError(
-            f"load_article() takes a path, '-' for stdin, or bytes (got {source!r}); parse_article() takes text"
-        )
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"

@@ -84,6 +84,8 @@ def summarize_article(
                 "summary_zh": summary_zh,
                 "n_chars": section.n_chars,
             }
+            if section.bbox is not None:  # where on the page it was read (PDF input)
+                record.update(page=section.page, bbox=list(section.bbox))
             if section.headline:
                 scores = rouge([summary_zh], [[section.headline]], n_bootstrap=1)
                 record["rouge"] = {**scores["per_item"][0], "tokenize": "char"}

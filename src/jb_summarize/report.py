@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .article import Article, LineRole
+    from .reading import PageLayout
 
 __all__ = [
     "FORMATS",
     "SECTION_FORMATS",
     "batch_html",
+    "page_view",
     "render",
     "render_explanation",
+    "render_layout_explanation",
     "render_sections",
     "run_html",
     "run_markdown",
@@ -45,6 +48,8 @@ h1 { font-size: 1.5rem; margin: 0.5rem 0 1rem; }
 .scores span { display: inline-block; border: 1px solid var(--line); border-radius: 4px;
                padding: 0 0.4rem; margin: 0 0.3rem 0.3rem 0; }
 .flag { color: #b3261e; }
+.page { margin: 0 0 1rem; } .page svg { width: 100%; max-width: 48rem; height: auto; border: 1px solid var(--line); }
+.page figcaption { color: var(--muted); font-size: 0.85rem; }
 details { margin-top: 0.5rem; } summary { cursor: pointer; color: var(--accent); }
 details p { margin: 0.4rem 0; }
 table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid var(--line); padding: 0.4rem;
@@ -88,10 +93,12 @@ def run_html(
     title: str | None,
     texts: dict[str, str] | None = None,
     article_summary: dict[str, Any] | None = None,
+    page: str | None = None,
 ) -> str:
     """The whole article's summary (where there is one); then per section: reference headline and generated
-    summary in Chinese and English side by side, the scores, and (folded) the Chinese text and its English."""
-    parts = []
+    summary in Chinese and English side by side, the scores, and (folded) the Chinese text and its English.
+    ``page`` (from ``page_view``) shows the page itself first, each section outlined and numbered."""
+    parts = [page] if page else []
     if article_summary:
         parts.append(
             '<section class="section" id="article"><h2>The article in brief</h2><div class="pair">'
@@ -186,29 +193,75 @@ def render(records: Sequence[dict[str, Any]], fmt: str, *, key: str, title: str 
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
-def render_sections(article: Article, fmt: str) -> str:
-    """An article's sections as jsonl (one object per section), tsv or markdown (with captions and credits)."""
+def render_sections(articles: Article | Sequence[Article], fmt: str) -> str:
+    """Articles' sections as jsonl (one object per section), tsv or markdown (with captions and credits)."""
+    articles = [articles] if not isinstance(articles, Sequence) else list(articles)
     out = io.StringIO()
     if fmt == "jsonl":
-        for record in article.to_records():
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for article in articles:
+            for record in article.to_records():
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
     elif fmt == "tsv":
         writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(["id", "headline", "n_chars", "text"])
-        for s in article.sections:
-            writer.writerow([s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")])
+        for article in articles:
+            for s in article.sections:
+                writer.writerow([s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")])
     elif fmt == "markdown":
-        if article.title:
-            out.write(f"# {article.title}\n\n")
-        for s in article.sections:
-            out.write(f"## {s.index}. {s.headline or '(no headline)'}\n\n")
-            out.write("\n\n".join(s.paragraphs) + "\n\n")
-        for label, items in (("Captions", article.captions), ("Credits", article.credits)):
-            if items:
-                out.write(f"**{label}:** " + "; ".join(items) + "\n\n")
+        for article in articles:
+            if article.title or len(articles) > 1:
+                out.write(f"# {article.title or article.id}\n\n")
+            for s in article.sections:
+                out.write(f"## {s.index}. {s.headline or '(no headline)'}\n\n")
+                out.write("\n\n".join(s.paragraphs) + "\n\n")
+            for label, items in (("Captions", article.captions), ("Credits", article.credits)):
+                if items:
+                    out.write(f"**{label}:** " + "; ".join(items) + "\n\n")
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(SECTION_FORMATS)})")
     return out.getvalue()
+
+
+def render_layout_explanation(layouts: Sequence[PageLayout]) -> str:
+    """One row per block of each PDF page, top to bottom: page, role, section, the cue, its box and its text."""
+    rows = []
+    for layout in layouts:
+        rows.append(
+            f"# page {layout.page.number}: {layout.kind} page, body size {layout.body_size:g} pt, "
+            f"title {layout.title or '-'}"
+        )
+        for b in sorted(layout.blocks, key=lambda b: (b.box.top, b.box.x0)):
+            box = ",".join(f"{v:.0f}" for v in b.box.rounded())
+            section = "" if b.section is None else str(b.section)
+            text = b.text.replace("\n", " ")
+            rows.append(f"{layout.page.number:>3}  {b.role:<10} {section:>3}  {b.cue[:60]:<60} [{box}] | {text[:60]}")
+    return "\n".join(rows) + "\n"
+
+
+def page_view(image_uri: str, size: tuple[float, float], records: Sequence[dict[str, Any]]) -> str:
+    """The page as an image with each section outlined and numbered (SVG over the page, in PDF points)."""
+    width, height = size
+    marks = []
+    for r in records:
+        if not r.get("bbox"):
+            continue
+        x0, top, x1, bottom = r["bbox"]
+        marks.append(
+            f'<a href="#s{r["index"]}"><rect x="{x0:.1f}" y="{top:.1f}" '
+            f'width="{x1 - x0:.1f}" height="{bottom - top:.1f}" '
+            'fill="rgba(11,87,208,0.08)" stroke="#0b57d0" stroke-width="2"/>'
+            f'<circle cx="{x0 + 10:.1f}" cy="{top + 10:.1f}" r="10" fill="#0b57d0"/>'
+            f'<text x="{x0 + 10:.1f}" y="{top + 14:.1f}" font-size="12" text-anchor="middle" fill="#fff">'
+            f"{r['index']}</text></a>"
+        )
+    return (
+        f'<figure class="page"><svg viewBox="0 0 {width:.1f} {height:.1f}" role="img" '
+        f'aria-label="the page, each section outlined and numbered">'
+        f'<image href="{image_uri}" x="0" y="0" width="{width:.1f}" height="{height:.1f}"/>'
+        + "".join(marks)
+        + "</svg><figcaption>The page as read: each outlined block is the section of that number.</figcaption>"
+        "</figure>"
+    )
 
 
 def render_explanation(roles: Sequence[LineRole]) -> str:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..article import Article, load_article, load_seed_article, seed_text
+from ..article import Article, load_seed_article, seed_text
+from ..reading import load_article, load_articles
 from ..tasks import Task, load_task
 from ..tasks.summarize import STYLES as SUMMARY_STYLES
 from ..tasks.translate import CONTEXTS, QUALITY, UNITS
@@ -62,8 +63,51 @@ def read_article(source: str | None) -> Article:
     """The seed when ``source`` is None, stdin for '-', else a file."""
     if source is None:
         return load_seed_article()
-    with _reading(source):
+    with reading(source):
         return load_article(source)
+
+
+def pdf_input(source: str | None) -> tuple[Path, str | None] | None:
+    """(the file, the page its ``#N`` names) when ``source`` is a PDF file (``page.pdf``, ``edition.pdf#3``)."""
+    if source is None or source == "-":
+        return None
+    path, _, page = source.rpartition("#") if "#" in source and not Path(source).exists() else (source, "", "")
+    file = Path(path)
+    if not file.is_file():
+        return None
+    with file.open("rb") as handle:
+        head = handle.read(1024)
+    return (file, page or None) if b"%PDF-" in head else None
+
+
+def add_pages_argument(parser: argparse.ArgumentParser) -> None:
+    """``--pages 1-4,7``: the pages of a PDF to read."""
+    parser.add_argument(
+        "--pages", metavar="LIST", help="for a PDF of several pages: the pages to read, e.g. 1-4,7 (default: all)"
+    )
+
+
+def read_articles(source: str | None, pages: str | None = None, quiet: bool = False) -> list[Article]:
+    """The articles of ``source``: the seed when None, one per page of a PDF (a page that cannot be read is
+    reported on stderr and left out; none readable is an error), else the one article of a text file."""
+    if source is None:
+        if pages:
+            raise CLIError("--pages is for a PDF input")
+        return [load_seed_article()]
+    with reading(source):
+        articles = []
+        skipped = []
+        for article in load_articles(source, pages):
+            if article.sections:
+                articles.append(article)
+                continue
+            reason = article.notes[-1] if article.notes else "no text found"
+            skipped.append(f"page {article.page}: {reason}")
+            if not quiet:
+                print(f"{PROG}: skipped {source} page {article.page}: {reason}", file=sys.stderr)
+    if not articles:
+        raise CLIError(f"{source}: nothing to read ({'; '.join(skipped) or 'no text'})")
+    return articles
 
 
 def read_text(source: str | None) -> str:
@@ -72,12 +116,12 @@ def read_text(source: str | None) -> str:
         return seed_text()
     if source == "-":
         return decode_bytes(sys.stdin.buffer.read(), "<stdin>")
-    with _reading(source):
+    with reading(source):
         return decode_bytes(Path(source).read_bytes(), source)
 
 
 @contextlib.contextmanager
-def _reading(source: str) -> Iterator[None]:
+def reading(source: str) -> Iterator[None]:
     """File errors as one-line CLI errors."""
     try:
         yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -13,17 +14,18 @@ from typing import Any
 from ..article import Article
 from ..pipeline import summarize_article, summarize_whole_article
 from ..records import RecordWriter, write_atomic
-from ..report import run_html, run_markdown
+from ..report import page_view, run_html, run_markdown
 from ..results import peak_rss_mb
 from ..tasks import DEFAULT_TRANSLATOR, Summarizer, Translator, load_tasks
 from ._common import (
     PROG,
     CLIError,
     add_model_arguments,
+    add_pages_argument,
     add_summary_arguments,
     formatter,
     model_options,
-    read_article,
+    read_articles,
 )
 
 DEFAULT_MODEL = DEFAULT_TRANSLATOR
@@ -81,7 +83,7 @@ def _article_summary(
     article: Article, summarizer: Summarizer, translator: Translator | None, out_dir: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
     """The whole article in brief, written to OUTPUT_DIR/<article>.summary.json (kept by --resume)."""
-    path = out_dir / f"{article.id}.summary.json"
+    path = out_dir / f"{output_stem(article.id)}.summary.json"
     if args.resume and path.exists():
         try:
             return json.loads(path.read_text(encoding="utf-8"))
@@ -94,16 +96,36 @@ def _article_summary(
     return record
 
 
-def run(args: argparse.Namespace) -> int:
-    start = time.perf_counter()
-    article = read_article(args.input)
-    if not article.sections:
-        raise CLIError("the input has no text to summarise")
+def output_stem(article_id: str) -> str:
+    """The file name for an article's outputs: ``page.pdf#3`` -> ``page-p3`` (a '#' would break links)."""
+    return re.sub(r"\.pdf#(\d+)$", r"-p\1", article_id, flags=re.IGNORECASE).replace("#", "-p")
+
+
+def _page_view(article: Article, records: list[dict[str, Any]]) -> str | None:
+    """The page image with its sections outlined, for an article read from a PDF page."""
+    if article.page is None or article.source is None or article.page_size is None:
+        return None
+    from ..reading.render import page_data_uri
+
+    try:
+        return page_view(page_data_uri(article.source, article.page), article.page_size, records)
+    except (OSError, ValueError) as exc:  # the page can no longer be rendered: the report goes on without it
+        print(f"{PROG}: the report shows no page image ({exc})", file=sys.stderr)
+        return None
+
+
+def _run_article(
+    article: Article,
+    summarizer: Summarizer,
+    translator: Translator | None,
+    args: argparse.Namespace,
+    start: float,
+    load_seconds: float,
+) -> tuple[list[dict[str, Any]], list[Path]]:
+    """One article end to end: records (kept as they finish), the article in brief, Markdown and HTML reports."""
     out_dir = Path(args.output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    jsonl = out_dir / f"{article.id}.jsonl"
-    summarizer, translator = _load_tasks(args)
-    loaded = time.perf_counter()
+    stem = output_stem(article.id)
+    jsonl = out_dir / f"{stem}.jsonl"
     # without --resume the run starts the file again; with it, finished sections are kept
     with RecordWriter(jsonl, resume=args.resume, overwrite=True) as writer:
         for record in summarize_article(
@@ -112,36 +134,56 @@ def run(args: argparse.Namespace) -> int:
             writer.write(record)
             if not args.quiet:
                 print(
-                    f"[{time.perf_counter() - start:6.1f}s] section {record['index']}: {record['summary_zh']}",
+                    f"[{time.perf_counter() - start:6.1f}s] {article.id} section {record['index']}: "
+                    f"{record['summary_zh']}",
                     file=sys.stderr,
                 )
         records = sorted(writer.records(), key=lambda r: r["index"])
     sections_done = time.perf_counter()
     brief = None if args.no_article_summary else _article_summary(article, summarizer, translator, out_dir, args)
     brief_seconds = time.perf_counter() - sections_done
-    markdown = out_dir / f"{article.id}.md"
+    markdown = out_dir / f"{stem}.md"
     write_atomic(markdown, run_markdown(records, article.title, brief))
-    report = out_dir / f"{article.id}.html"
+    report = out_dir / f"{stem}.html"
     texts = {s.id: s.body for s in article.sections}
-    write_atomic(report, run_html(records, article.title, texts, brief))
+    write_atomic(report, run_html(records, article.title, texts, brief, page=_page_view(article, records)))
     meta = {
         "article": article.id,
+        "source": article.source,
+        "page": article.page,
         "sections": len(article.sections),
         "summarizer": summarizer.name,
         "translator": translator.name if translator else None,
         "translate_bodies": not args.no_bodies,
-        "load_seconds": round(loaded - start, 2),
+        "load_seconds": round(load_seconds, 2),
         "article_summary_seconds": round(brief_seconds, 2) if brief else None,
         "seconds": round(time.perf_counter() - start, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    write_atomic(out_dir / f"{article.id}.meta.json", json.dumps(meta, indent=2) + "\n")
-    print_table(records)
+    write_atomic(out_dir / f"{stem}.meta.json", json.dumps(meta, indent=2) + "\n")
+    return records, [jsonl, markdown, report]
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    articles = read_articles(args.input, args.pages, quiet=args.quiet)
+    if not any(article.sections for article in articles):
+        raise CLIError("the input has no text to summarise")
+    Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+    summarizer, translator = _load_tasks(args)
+    loaded = time.perf_counter()
+    written: list[Path] = []
+    for article in articles:
+        records, paths = _run_article(article, summarizer, translator, args, start, loaded - start)
+        written += paths
+        if len(articles) > 1:
+            print(f"\n{article.id}: {article.title or ''}")
+        print_table(records)
     print(
-        f"\n{len(records)} sections in {meta['seconds']} s (model load {meta['load_seconds']} s), "
-        f"peak RSS {meta['peak_rss_mb']} MB"
+        f"\n{sum(len(a.sections) for a in articles)} sections in {round(time.perf_counter() - start, 2)} s "
+        f"(model load {round(loaded - start, 2)} s), peak RSS {round(peak_rss_mb(), 1)} MB"
     )
-    print(f"wrote {jsonl}, {markdown}, {report}")
+    print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
 
@@ -163,11 +205,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "examples:\n"
             f"  {PROG} run                                  # the seed, default model\n"
             f"  {PROG} run page.txt --model qwen2.5-coder-0.5b-instruct-q4_k_m --no-bodies\n"
+            f"  {PROG} run page.pdf                         # a newspaper page: the report shows the page\n"
+            f"  {PROG} run edition.pdf --pages 1-4          # one article (and report) per page\n"
             f"  {PROG} run --summarizer extractive --no-translate   # no weights needed\n"
             f"  {PROG} run --resume                         # go on after an interruption"
         ),
     )
-    p.add_argument("input", nargs="?", metavar="FILE|-", help="article text file, or - for stdin (default: the seed)")
+    p.add_argument(
+        "input",
+        nargs="?",
+        metavar="FILE|-",
+        help="a newspaper page as a PDF (one article per page) or a text file, or - for stdin (default: the seed)",
+    )
+    add_pages_argument(p)
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"model for both tasks (default {DEFAULT_MODEL})")
     p.add_argument("--summarizer", help="summariser instead of --model (e.g. extractive, lead)")
     p.add_argument("--translator", help="translator instead of --model")

@@ -22,6 +22,7 @@ from .writer import Record
 __all__ = ["BadRecord", "Record", "parse_shard", "read_records", "records_dataset"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+PAGE_SUFFIXES = (".pdf",)  # newspaper pages: one record per section of every page
 HUB_PREFIX = "hf:"
 
 
@@ -162,11 +163,15 @@ def read_records(
         elif _is_saved_dataset(path):
             yield from _rows(_dataset_rows(name, split), name, text_field, id_field)
         elif path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            wanted = TEXT_SUFFIXES + PAGE_SUFFIXES
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
             if not files:
-                raise InputError(f"{name}: no .txt files in this folder")
+                raise InputError(f"{name}: no .txt or .pdf files in this folder")
             for file in files:
-                yield from _text_file(file, str(file.relative_to(path).with_suffix("")))
+                if file.suffix.lower() in PAGE_SUFFIXES:
+                    yield from _pdf_file(file, str(file.relative_to(path)))
+                else:
+                    yield from _text_file(file, str(file.relative_to(path).with_suffix("")))
         elif path.is_file():
             suffix = path.suffix.lower()
             if suffix in (".jsonl", ".json"):
@@ -177,6 +182,8 @@ def read_records(
                 import pyarrow.parquet as pq
 
                 yield from _rows(iter(pq.read_table(path).to_pylist()), name, text_field, id_field)
+            elif suffix in PAGE_SUFFIXES or _starts_like_pdf(path):
+                yield from _pdf_file(path, path.name)
             else:
                 yield from _text_file(path, path.stem)
         elif path.exists():
@@ -193,6 +200,28 @@ def _text_file(path: Path, rid: str) -> Iterator[Record | BadRecord]:
         yield BadRecord(str(path), None, str(exc).split(": ", 1)[-1])
         return
     yield _record(str(path), None, rid, text)
+
+
+def _starts_like_pdf(path: Path) -> bool:
+    from ..reading import is_pdf
+
+    with path.open("rb") as handle:
+        return is_pdf(handle.read(1024))
+
+
+def _pdf_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
+    """One record per section of every page (ids ``file.pdf#3:0``); a page or file that cannot be read is a
+    BadRecord that says why."""
+    from ..reading import read_pdf_articles
+
+    try:
+        for article in read_pdf_articles(path, doc_id=base_id):
+            if not article.sections:
+                yield BadRecord(f"{path}#{article.page}", None, article.notes[-1] if article.notes else "no text")
+            for section in article.sections:
+                yield _record(f"{path}#{article.page}", None, section.id, section.body)
+    except InputError as exc:
+        yield BadRecord(str(path), None, str(exc).split(": ", 1)[-1])
 
 
 def records_dataset(records: Sequence[Record]):

@@ -1,0 +1,79 @@
+"""Opening what a user brings: a PDF page, an edition of pages, or PDF-extracted text, as Articles."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ..article import Article, load_text_article
+from ..text import InputError
+from .layout import LayoutParams
+from .pages import check_article, read_pdf_articles
+from .pdf import count_pages, is_pdf
+
+__all__ = ["load_article", "load_articles"]
+
+_PAGE_SUFFIX = re.compile(r"^(?P<path>.+\.pdf)#(?P<page>\d+)$", re.IGNORECASE)
+
+
+def _pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] | None:
+    """(the PDF, the page a ``file.pdf#N`` name asks for) when ``source`` is a PDF, else None."""
+    if isinstance(source, bytes):
+        return (source, None) if is_pdf(source) else None
+    text = str(source)
+    match = _PAGE_SUFFIX.match(text)
+    if match and not Path(text).exists():
+        return Path(match["path"]), int(match["page"])
+    path = Path(text)
+    if text == "-" or not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return (path, None) if is_pdf(handle.read(1024)) else None
+
+
+def load_articles(
+    source: str | Path | bytes,
+    pages: str | Sequence[int] | None = None,
+    doc_id: str | None = None,
+    params: LayoutParams | None = None,
+) -> Iterator[Article]:
+    """Every article a file holds, one at a time: one per page of a PDF (ids ``file.pdf#N``; ``pages`` such as
+    ``"1-4,7"`` picks some), or the one article of a text file. A PDF page that cannot be read (only images,
+    no Chinese, an unreadable text layer) gives an Article without sections whose ``notes`` say why."""
+    pdf = _pdf_source(source)
+    if pdf is None:
+        yield load_article(source, doc_id)
+        return
+    data, page = pdf
+    if page is not None and pages is None:
+        pages = [page]
+    chosen = list(pages) if isinstance(pages, (list, tuple)) else pages
+    yield from read_pdf_articles(data, chosen, doc_id=doc_id, params=params)
+
+
+def load_article(source: str | Path | bytes, doc_id: str | None = None, params: LayoutParams | None = None) -> Article:
+    """Read a newspaper page into an Article: a PDF page (``page.pdf``, one page; ``edition.pdf#3`` for one
+    page of several), or a UTF-8 / UTF-16 / GB18030 / Big5 text file (or ``-`` for stdin, or the file's bytes).
+    Text already in a string goes to ``parse_article``. A page that cannot be read raises InputError."""
+    if not isinstance(source, (str, Path, bytes)) or str(source) == "":
+        raise ValueError(
+            f"load_article() takes a path, '-' for stdin, or bytes (got {source!r}); parse_article() takes text"
+        )
+    if str(source) == "-" and not isinstance(source, bytes):
+        source = sys.stdin.buffer.read()  # a PDF or text, told apart by its first bytes
+        doc_id = doc_id or "stdin"
+    pdf = _pdf_source(source)
+    if pdf is None:
+        return load_text_article(source, doc_id)
+    data, page = pdf
+    name = "<bytes>" if isinstance(data, bytes) else str(data)
+    if page is None:
+        count = count_pages(data, name)
+        if count != 1:
+            raise InputError(
+                f"{name}: a PDF of {count} pages; name one ({name}#1) or use load_articles() for every page"
+            )
+        page = 1
+    return check_article(next(read_pdf_articles(data, [page], doc_id=doc_id, params=params)))
