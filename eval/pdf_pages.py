@@ -226,22 +226,10 @@ def _byline(rng: random.Random) -> str:
     return rng.choice([f"本报讯（记者 {a} 通讯员 {b}）", f"本报讯（记者 {a}）", f"记者 {a} 通讯员 {b}"])
 
 
-def _article(
-    canvas: Canvas,
-    rng: random.Random,
-    posts: list[dict],
-    style: Style,
-    x0: float,
-    top: float,
-    width: float,
-    limit: float,
-    truth: Truth,
-    page_no: int,
-) -> float | None:
-    """One article in the box from (x0, top), ``width`` wide, above ``limit``; returns its bottom (None: no room,
-    and nothing drawn)."""
+def _article(canvas: Canvas, truth: Truth, *args) -> float | None:
+    """One article (``_draw_article``'s arguments); None, and nothing drawn or recorded, when it has no room."""
     n_ops, n_captions, n_furniture = len(canvas.ops), len(truth.captions), len(truth.furniture)
-    bottom = _draw_article(canvas, rng, posts, style, x0, top, width, limit, truth, page_no)
+    bottom = _draw_article(canvas, truth, *args)
     if bottom is None:
         del canvas.ops[n_ops:], truth.captions[n_captions:], truth.furniture[n_furniture:]
     return bottom
@@ -249,6 +237,7 @@ def _article(
 
 def _draw_article(
     canvas: Canvas,
+    truth: Truth,
     rng: random.Random,
     posts: list[dict],
     style: Style,
@@ -256,9 +245,9 @@ def _draw_article(
     top: float,
     width: float,
     limit: float,
-    truth: Truth,
     page_no: int,
 ) -> float | None:
+    """One article in the box from (x0, top), ``width`` wide, above ``limit``; returns its bottom."""
     for _ in range(20):  # a headline that fits on at most two lines of at least 16 pt
         headline = rng.choice(posts)["headline"]
         if sum(_width(c, 16.0) for c in headline) <= 2 * width - 32:
@@ -385,7 +374,7 @@ def news_page(posts: list[dict], rng: random.Random, number: int) -> tuple[bytes
         x, bottoms = margin, []
         for share in shares:
             w = inner * share - (style.gutter if share < 1 else 0)
-            bottom = _article(canvas, rng, posts, style, x, y, w, limit, truth, number)
+            bottom = _article(canvas, truth, rng, posts, style, x, y, w, limit, number)
             if bottom is not None:
                 bottoms.append(bottom)
                 if share < 1 and x + w + style.gutter < margin + inner - 1 and rng.random() < 0.6:
@@ -491,8 +480,13 @@ def feature_page(posts: list[dict], rng: random.Random, number: int) -> tuple[by
 
 
 def build_corpus(n: int, seed: int = 20261201) -> list[tuple[bytes, Truth]]:
-    """``n`` pages, about two news pages to each feature page."""
-    posts = load_posts()
+    """``n`` pages, about two news pages to each feature page, from the posts every font can draw (a glyph a
+    font lacks would be missing from the page but not from the truth)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    _register()
+    drawable = set.intersection(*(set(pdfmetrics.getFont(name).face.charToGlyph) for name in FONTS))
+    posts = [p for p in load_posts() if all(ord(c) in drawable for c in p["headline"] + p["text"])]
     rng = random.Random(seed)
     pages = []
     for i in range(n):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from jb_summarize.models.base import GREEDY, Decoding, TextGenerator
@@ -41,3 +42,12 @@ def run_cli(
 ) -> subprocess.CompletedProcess[bytes]:
     """``python -m jb_summarize ARGS`` with stdout and stderr captured."""
     return subprocess.run([sys.executable, "-m", "jb_summarize", *args], input=stdin, capture_output=True, timeout=300)
+
+
+def screenshot_report(report: Path, out: Path) -> None:
+    """eval/screenshot_report.py on a run report: phone.png, desktop.png and report.pdf in ``out``."""
+    script = Path(__file__).resolve().parents[1] / "eval" / "screenshot_report.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), str(report), "--out", str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr

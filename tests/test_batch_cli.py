@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from helpers import run_cli
+from helpers import run_cli, screenshot_report
 from jb_summarize.cli import main
 from jb_summarize.records import parse_shard
 
@@ -208,20 +208,12 @@ def test_ray_data_map_batches_locally() -> None:
 @pytest.mark.slow
 def test_run_report_renders_in_headless_chromium(tmp_path) -> None:
     import shutil
-    from pathlib import Path
 
     if not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
     assert main(["run", "--summarizer", "lead", "--no-translate", "--output-dir", str(tmp_path), "--quiet"]) == 0
-    script = Path(__file__).resolve().parents[1] / "eval" / "screenshot_report.py"
     shots = tmp_path / "shots"
-    proc = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "jiangbei-2022.html"), "--out", str(shots)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+    screenshot_report(tmp_path / "jiangbei-2022.html", shots)
     for name in ("phone.png", "desktop.png", "report.pdf"):
         assert (shots / name).stat().st_size > 10_000
     assert (shots / "phone.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import run_cli, screenshot_report
 from jb_summarize import load_article, load_articles
 from jb_summarize.reading import Box, Char, chars_to_lines
 from jb_summarize.text import InputError
@@ -287,3 +287,23 @@ def test_generated_corpus_meets_the_reader_targets(shared_dir) -> None:
     assert total["order_score"] >= 0.98 and total["mean_body_coverage"] >= 0.99
     assert total["min_body_coverage"] >= 0.9
     assert total["max_seconds"] <= 2.0
+
+
+@pytest.mark.slow
+def test_the_page_report_renders_in_headless_chromium(tmp_path, news_pdf) -> None:
+    import shutil
+
+    if not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(news_pdf), "--summarizer", "lead", "--no-translate", "--output-dir", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    shots = tmp_path / "shots"
+    screenshot_report(out / "page-p1.html", shots)
+    from PIL import Image
+
+    desktop = Image.open(shots / "desktop.png").convert("RGB")
+    # the page image is drawn at the top: the photo's colour (pdf_pages.Canvas.image, seed 7) is on screen
+    photo = (90 + 7 % 120, 150, 200 - 7 % 100)
+    colours = desktop.resize((desktop.width // 4, desktop.height // 4)).getcolors(1 << 20)
+    assert any(all(abs(a - b) <= 12 for a, b in zip(c, photo, strict=True)) for _, c in colours)

@@ -97,7 +97,16 @@ def read_articles(source: str | None, pages: str | None = None, quiet: bool = Fa
     with reading(source):
         articles = []
         skipped = []
-        for article in load_articles(source, pages):
+        found = load_articles(source, pages)
+        pdf = pdf_input(source)
+        if pdf is not None and progress_enabled(quiet):  # a long edition: one page at a time, with a bar
+            from tqdm import tqdm
+
+            from ..reading import count_pages, parse_pages
+
+            total = len(parse_pages(pages or pdf[1], count_pages(pdf[0], str(pdf[0]))))
+            found = tqdm(found, total=total, unit="page", desc="reading", leave=False)
+        for article in found:
             if article.sections:
                 articles.append(article)
                 continue

@@ -33,6 +33,26 @@ def _pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] |
         return (path, None) if is_pdf(handle.read(1024)) else None
 
 
+_IMAGES = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF"}
+
+
+def _refuse_images(source: str | Path | bytes) -> None:
+    """A page image gets a clear error (it needs OCR), not 'binary file'."""
+    if isinstance(source, bytes):
+        head = source[:8]
+    elif str(source) != "-" and Path(source).is_file():
+        with Path(source).open("rb") as handle:
+            head = handle.read(8)
+    else:
+        return
+    for magic, kind in _IMAGES.items():
+        if head.startswith(magic):
+            name = "<bytes>" if isinstance(source, bytes) else str(source)
+            raise InputError(
+                f"{name}: a page image ({kind}); reading images needs OCR, which this version cannot do yet"
+            )
+
+
 def load_articles(
     source: str | Path | bytes,
     pages: str | Sequence[int] | None = None,
@@ -66,6 +86,7 @@ def load_article(source: str | Path | bytes, doc_id: str | None = None, params: 
         doc_id = doc_id or "stdin"
     pdf = _pdf_source(source)
     if pdf is None:
+        _refuse_images(source)
         return load_text_article(source, doc_id)
     data, page = pdf
     name = "<bytes>" if isinstance(data, bytes) else str(data)

@@ -124,10 +124,16 @@ _SENTENCE = re.compile("[。；;]|[，、：,:]$")
 _CAPTION_WORD = re.compile(r"^(?:图为|图片为|图：|图:|上图|下图|左图|右图|航拍|▲|△)")
 
 
+def _opens_with_byline(text: str) -> bool:
+    """A line that is a reporter's line (记者 王晓燕) or opens with 本报讯（记者…）."""
+    match = _INLINE_BYLINE.match(text)
+    return bool(_BYLINE_LINE.match(text) or (match and match.group(0)))
+
+
 def _is_date_line(text: str) -> bool:
     """A line that is mostly a date (2022年5月19日 星期四), not a sentence that names a weekday."""
     found = _DATE.findall(text)
-    return bool(found) and sum(len(f) for f in found) * 2 >= len(text) - 4
+    return bool(found) and sum(len(f) for f in found) * 2 >= len(text) - 4 and not re.search("[，。；、：,]", text)
 
 
 def _body_size(lines: Sequence[TextLine]) -> float:
@@ -421,7 +427,11 @@ def _is_feature(heads: list[LayoutBlock], extras: dict[int, dict[str, LayoutBloc
         return False
     top, others = ranked[0], [h for h in ranked[1:] if h.role != "label"]
     content = Box.around([b.box for b in text] + [h.box for h in heads])
+    # news items open with bylines (本报讯（记者…）, 记者 王晓燕); a feature's subsections do not
+    bylines = sum(_opens_with_byline(clean_line(b.lines[0].text, keep_word_spaces=True)) for b in text if b.lines)
     return (
+        bylines < 2
+        and
         top.box.width >= 0.45 * content.width
         and all(top.box.bottom <= b.box.top + 1 for b in text)
         and len(others) >= 1
@@ -438,9 +448,11 @@ def _owner(state: _Page, owners: list[LayoutBlock], box: Box) -> LayoutBlock | N
     best, best_key = None, None
     for h in owners:
         hb = h.box
-        if h.lines[0].vertical:
-            ok = hb.top <= box.top + tol and hb.x0 >= box.x1 - tol and box.y_overlap(hb) > 0
+        if h.lines[0].vertical:  # its article lies on its left, from its top down (under a photo, too)
+            ok = hb.top <= box.top + tol and hb.x0 >= box.x1 - tol
             ok = ok and not _separated(hb, box, state.page.rules, vertical_gap=False)
+            top_edge = Box(box.x0, hb.top, box.x1, hb.top)
+            ok = ok and not _separated(top_edge, box, state.page.rules, vertical_gap=True)
             key = hb.top
         else:
             ok = hb.bottom <= box.top + tol and box.x_overlap(hb) >= 0.3 * min(box.width, hb.width)
@@ -588,13 +600,18 @@ def _continue_columns(
 ) -> None:
     """A block under no headline, in the column right next to a block of an article (its top level with that
     block's, no rule between), carries that article on: its columns run wider than its headline."""
-    for block in sorted(blocks, key=lambda b: b.box.top):  # a block right under one of an article carries it on
-        if owners[id(block)] is not None:
+    # a block right under one of an article carries it on, when it has no headline of its own or only a
+    # vertical one further right
+    for block in sorted(blocks, key=lambda b: b.box.top):
+        current = owners[id(block)]
+        if current is not None and not current.lines[0].vertical:
             continue
         box = block.box
         for above in blocks:
             ab, owner = above.box, owners[id(above)]
-            if owner is None or owner.role == "label" or not 0 <= box.top - ab.bottom <= 2 * body_size:
+            if owner is None or owner is current or owner.role == "label":
+                continue
+            if not 0 <= box.top - ab.bottom <= 2 * body_size or (current is not None and owner.lines[0].vertical):
                 continue
             if box.x_overlap(ab) >= 0.5 * min(box.width, ab.width) and not _separated(ab, box, rules, True):
                 owners[id(block)] = owner
@@ -608,15 +625,24 @@ def _continue_columns(
             lb = left.box
             if owner is None or owner is current or owner.role == "label" or not 0 <= box.x0 - lb.x1 <= 3 * body_size:
                 continue
-            # it takes the article on its left when it has none, or when its own headline lies wholly above
-            # that article's (a wider headline over another article)
+            # it takes the article on its left when it has none, when its own headline lies wholly above
+            # that article's (a wider headline over another article), or when it is claimed by a vertical
+            # headline further right but carries on a paragraph that the column on its left leaves open
             if current is not None and current.box.bottom >= owner.box.top:
-                continue
+                vertical = current.lines[0].vertical and not owner.lines[0].vertical
+                if not (vertical and _carries_on(left, block, body_size)):
+                    continue
             if abs(lb.top - box.top) <= 3 * body_size and owner.box.bottom <= box.top + body_size:
                 if not _separated(box, lb, rules, vertical_gap=False):
                     owners[id(block)] = owner
                     block.cue += "; the next column of the article on its left"
                     break
+
+
+def _carries_on(left: LayoutBlock, block: LayoutBlock, body_size: float) -> bool:
+    """The column ``left`` ends on a full line and ``block`` opens without an indent: one paragraph runs on."""
+    last, first = left.lines[-1], block.lines[0]
+    return last.box.x1 >= left.box.x1 - body_size and first.box.x0 - block.box.x0 < body_size
 
 
 def _split_paragraphs(block: LayoutBlock, params: LayoutParams) -> list[LayoutBlock]:

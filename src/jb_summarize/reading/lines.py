@@ -24,8 +24,8 @@ class LineParams:
     """How characters are joined into lines (each in units of the characters' size).
 
     - ``word_gap``: a wider gap between two characters of a row starts a new line (a column gutter);
-    - ``gutter_gap``: so does a gap this wide that is four times wider than any before it on the line (display
-      type is set tight, so a narrow gutter between two headlines is still the widest gap);
+    - ``gutter_gap``: in display type, so does a gap this wide that is four times the row's usual gap (headlines
+      are set tight or evenly spaced, so a narrow gutter between two of them is still the odd gap out);
     - ``row_tolerance``: how far apart two characters' middles may be on one row;
     - ``size_ratio``: characters whose sizes differ by more than this factor are never on one line;
     - ``space_gap``: a gap this wide between two Latin letters or digits is a space;
@@ -98,22 +98,21 @@ def _rows(chars: Sequence[Char], params: LineParams) -> list[list[Char]]:
 
 
 def _split_row(row: list[Char], params: LineParams, body_size: float) -> list[list[Char]]:
-    """A row cut at gutters: a gap wider than ``word_gap`` sizes, or (in display type, set tight, larger than
-    the page's body size) wider than a third of the size and four times any gap so far in the piece."""
+    """A row cut at gutters: a gap wider than ``word_gap`` sizes, or, in display type (larger than the page's
+    body size), a gap wider than ``gutter_gap`` sizes and four times the row's usual gap (headlines are set
+    tight or evenly letter-spaced, so the gutter between two of them is the odd gap out)."""
+    gaps = sorted(b.box.x0 - a.box.x1 for a, b in itertools.pairwise(row))
+    usual = max(0.0, gaps[len(gaps) // 2]) if gaps else 0.0
     pieces: list[list[Char]] = [[row[0]]]
-    widest = 0.0
     for prev, char in itertools.pairwise(row):
         size = max(prev.size, char.size)
         gap = char.box.x0 - prev.box.x1
         if (
             gap > params.word_gap * size
-            or (size >= 1.3 * body_size and gap > params.gutter_gap * size and gap > 4 * widest + 1.0)
+            or (size >= 1.3 * body_size and gap > params.gutter_gap * size and gap > 4 * usual + 1.0)
             or not _close_sizes(prev.size, char.size, params.size_ratio)
         ):
             pieces.append([])
-            widest = 0.0
-        elif len(pieces[-1]) > 0:
-            widest = max(widest, gap)
         pieces[-1].append(char)
     return pieces
 

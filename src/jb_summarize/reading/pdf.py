@@ -28,6 +28,8 @@ RULE_THICKNESS = 3.0
 RULE_LENGTH = 12.0
 # Above this share of characters without a Unicode meaning, a page's text layer is unreadable.
 BAD_TEXT_SHARE = 0.2
+# The share of the em box under the baseline (CJK fonts: about an eighth).
+EM_DESCENT = 0.12
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold|extrab", re.IGNORECASE)
 
@@ -92,12 +94,14 @@ def _chars(page, height: float) -> tuple[list[Char], int]:
     try:
         buffer = ctypes.create_string_buffer(256)
         matrix = raw.FS_MATRIX()
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         chars, bad = [], 0
         for i in range(textpage.count_chars()):
             if raw.FPDFText_IsGenerated(textpage, i):
                 continue
             code = raw.FPDFText_GetUnicode(textpage, i)
-            if raw.FPDFText_HasUnicodeMapError(textpage, i) or code == 0xFFFD or 0xE000 <= code <= 0xF8FF:
+            meaningless = code < 0x20 or code == 0xFFFD or 0xE000 <= code <= 0xF8FF  # controls, private use
+            if raw.FPDFText_HasUnicodeMapError(textpage, i) or meaningless:
                 bad += 1
                 continue
             text = chr(code)
@@ -108,6 +112,10 @@ def _chars(page, height: float) -> tuple[list[Char], int]:
             scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
             size = raw.FPDFText_GetFontSize(textpage, i) * scale
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            if matrix.b == 0 and matrix.c == 0 and raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y):
+                # the em box on the baseline: fonts of one line (a fallback font, say) sit level whatever
+                # their ascent and descent
+                bottom, top = origin_y.value - EM_DESCENT * size, origin_y.value + (1 - EM_DESCENT) * size
             font, bold = _font(textpage, i, buffer)
             chars.append(Char(text, Box(left, height - top, right, height - bottom), round(size, 2), font, bold))
         return chars, bad
