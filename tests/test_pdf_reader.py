@@ -307,3 +307,26 @@ def test_the_page_report_renders_in_headless_chromium(tmp_path, news_pdf) -> Non
     photo = (90 + 7 % 120, 150, 200 - 7 % 100)
     colours = desktop.resize((desktop.width // 4, desktop.height // 4)).getcolors(1 << 20)
     assert any(all(abs(a - b) <= 12 for a, b in zip(c, photo, strict=True)) for _, c in colours)
+
+
+def test_overprinted_characters_are_read_once_and_bold() -> None:
+    c = pdf_pages.Canvas(400, 600)
+    for dx in (0.0, 0.3):  # bold simulated by drawing the headline twice, a little apart
+        c.text(40 + dx, 40, "江北投资增长迅速", "song", 24)
+    _column(c, 40, 80, 300, TEXT_A)
+    article = load_article(c.save(random.Random(2)), doc_id="bold")
+    assert [s.headline for s in article.sections] == ["江北投资增长迅速"]
+    assert _bare(article.sections[0].body) == _bare(TEXT_A)
+
+
+def test_what_an_ad_label_heads_is_kept_out_of_the_text() -> None:
+    c = pdf_pages.Canvas(400, 600)
+    c.text(40, 40, "江北投资增长迅速", "hei", 24)
+    _column(c, 40, 80, 150, TEXT_A)
+    c.rule(200, 40, 200.5, 300)
+    c.text(215, 40, "广告", "hei", 16)
+    _column(c, 215, 66, 150, "名品家具大促销，全场五折起，地址：江北区人民路八号，电话八八八八八八八八。")
+    article = load_article(c.save(random.Random(4)), doc_id="ad")
+    assert [s.headline for s in article.sections] == ["江北投资增长迅速"]
+    assert all("促销" not in s.body for s in article.sections)
+    assert any("促销" in f for f in article.furniture) and "广告" in article.furniture

@@ -165,7 +165,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             help=f"{what} of many inputs (files, folders, stdin, JSONL/CSV/Parquet, datasets)",
             description=(
                 f"{what.capitalize()} for every input record, written record by record.\n\n"
-                "Inputs: text files (one record each), folders of .txt files, - (stdin), JSONL/CSV/TSV/Parquet\n"
+                "Inputs: text files (one record each), PDF newspaper pages (one record per section of every page,\n"
+                "ids FILE.pdf#PAGE:SECTION), folders of .txt and .pdf files, - (stdin), JSONL/CSV/TSV/Parquet\n"
                 "files (--text-field, --id-field), a saved datasets folder, or hf:NAME for a hub dataset (--split).\n"
                 "Output: JSONL with id, summary or translation, model and flagged per record (to stdout or --output);\n"
                 "--format tsv|markdown|html renders a report once the records are done.\n\n"

@@ -12,6 +12,7 @@ A reader gives ``Page`` objects (positioned text lines, rules, images: ``reading
 from __future__ import annotations
 
 from .files import load_article, load_articles
+from .html import looks_like_html, read_html
 from .layout import LayoutBlock, LayoutParams, PageLayout, analyse_page
 from .lines import LineParams, chars_to_lines
 from .page import Box, Char, Page, TextLine
@@ -35,8 +36,10 @@ __all__ = [
     "layout_article",
     "load_article",
     "load_articles",
+    "looks_like_html",
     "page_problem",
     "parse_pages",
+    "read_html",
     "read_pdf",
     "read_pdf_articles",
     "read_pdf_layouts",

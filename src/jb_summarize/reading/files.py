@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..article import Article, load_text_article
 from ..text import InputError
+from .html import fetch_url, looks_like_html, read_html, url_stem
 from .layout import LayoutParams
 from .pages import check_article, read_pdf_articles
 from .pdf import count_pages, is_pdf
@@ -16,6 +17,16 @@ from .pdf import count_pages, is_pdf
 __all__ = ["load_article", "load_articles"]
 
 _PAGE_SUFFIX = re.compile(r"^(?P<path>.+\.pdf)#(?P<page>\d+)$", re.IGNORECASE)
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file (none for what is not a file: the text loader says why)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2048)
+    except OSError:
+        return b""
 
 
 def _pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] | None:
@@ -64,7 +75,7 @@ def load_articles(
     no Chinese, an unreadable text layer) gives an Article without sections whose ``notes`` say why."""
     pdf = _pdf_source(source)
     if pdf is None:
-        yield load_article(source, doc_id)
+        yield load_article(source, doc_id, params)
         return
     data, page = pdf
     if page is not None and pages is None:
@@ -75,18 +86,31 @@ def load_articles(
 
 def load_article(source: str | Path | bytes, doc_id: str | None = None, params: LayoutParams | None = None) -> Article:
     """Read a newspaper page into an Article: a PDF page (``page.pdf``, one page; ``edition.pdf#3`` for one
-    page of several), or a UTF-8 / UTF-16 / GB18030 / Big5 text file (or ``-`` for stdin, or the file's bytes).
-    Text already in a string goes to ``parse_article``. A page that cannot be read raises InputError."""
+    page of several), a saved web page (``page.html``) or a URL (``https://…``, fetched with a 10 s timeout),
+    or a UTF-8 / UTF-16 / GB18030 / Big5 text file (or ``-`` for stdin, or the file's bytes). Text already in a
+    string goes to ``parse_article``. A page that cannot be read raises InputError."""
     if not isinstance(source, (str, Path, bytes)) or str(source) == "":
         raise ValueError(
             f"load_article() takes a path, '-' for stdin, or bytes (got {source!r}); parse_article() takes text"
         )
+    name = "<bytes>" if isinstance(source, bytes) else str(source)
+    if isinstance(source, str) and _URL.match(source):
+        data, kind = fetch_url(source)
+        if is_pdf(data):
+            return load_article(data, doc_id or url_stem(source), params)
+        if "html" in kind or looks_like_html(data):
+            return read_html(data, doc_id or url_stem(source), source)
+        return load_text_article(data, doc_id or url_stem(source))
     if str(source) == "-" and not isinstance(source, bytes):
-        source = sys.stdin.buffer.read()  # a PDF or text, told apart by its first bytes
-        doc_id = doc_id or "stdin"
+        source = sys.stdin.buffer.read()  # a PDF, a web page or text, told apart by its first bytes
+        doc_id, name = doc_id or "stdin", "<stdin>"
     pdf = _pdf_source(source)
     if pdf is None:
         _refuse_images(source)
+        head = source[:2048] if isinstance(source, bytes) else _head(Path(source))
+        if looks_like_html(head):  # markup is never passed on as text
+            data = source if isinstance(source, bytes) else Path(source).read_bytes()
+            return read_html(data, doc_id or (Path(name).stem if not isinstance(source, bytes) else "page"), name)
         return load_text_article(source, doc_id)
     data, page = pdf
     name = "<bytes>" if isinstance(data, bytes) else str(data)

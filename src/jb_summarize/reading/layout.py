@@ -63,7 +63,7 @@ class LayoutBlock:
     """Lines that the analysis treats as one thing, with its role and the cue that decided it."""
 
     role: str  # header, footer, furniture, jump, title, headline, kicker, subtitle, subheading, label,
-    # byline, body, lead, caption, credit
+    # byline, body, lead, caption, credit, ad
     lines: list[TextLine]
     cue: str = ""
     section: int | None = None  # the section it belongs to
@@ -120,6 +120,8 @@ _BYLINE_LINE = re.compile(
 _INLINE_BYLINE = re.compile(r"^(?:本报讯|本报[^\s，。]{1,8}电|新华社[^\s，。]{1,8}电)\s*(?:[（(][^（）()]{1,40}[）)])?")
 _CREDIT = re.compile(r"(?:供图|摄影|摄|图片提供|制图)\s*$|^(?:供图|摄影|图)\s*[：:]?\s*\S")
 _LABELS = ("简讯", "快讯", "短讯", "新闻速览", "速览", "资讯", "新闻快递", "要闻简报")
+# An ad is told apart only where the page labels it so (广告): what such a label heads is kept out of the text.
+_AD_LABELS = ("广告", "广告专版", "分类广告")
 _SENTENCE = re.compile("[。；;]|[，、：,:]$")
 _CAPTION_WORD = re.compile(r"^(?:图为|图片为|图：|图:|上图|下图|左图|右图|航拍|▲|△)")
 
@@ -408,6 +410,8 @@ def _headlines(
         block = LayoutBlock(level, main, cue)
         if block.text.replace(" ", "") in _LABELS:
             block.role, block.cue = "label", "a column label (简讯): the items under it have no headlines"
+        elif block.text.replace(" ", "") in _AD_LABELS:
+            block.role, block.cue = "label", "an ad label (广告): what it heads is an ad"
         parts = {}
         if first > 0:
             parts["kicker"] = LayoutBlock("kicker", group[:first], "smaller, right above a headline")
@@ -497,7 +501,9 @@ def _news_sections(
     units: list[tuple[LayoutBlock | None, list[LayoutBlock]]] = []
     for b in text:
         owner = owner_of[id(b)]
-        if owner is None or owner.role == "label":
+        if owner is not None and owner.text.replace(" ", "") in _AD_LABELS:
+            b.role, b.cue = "ad", b.cue + "; under an ad label"
+        elif owner is None or owner.role == "label":
             b.cue += "; under a column label: items without headlines" if owner else "; under no headline"
             units += [(None, [part]) for part in _split_paragraphs(b, state.params)]
         else:
@@ -591,7 +597,7 @@ def analyse_page(page: Page, params: LayoutParams | None = None) -> PageLayout:
         state.blocks,
         captions=[b.text for b in state.blocks if b.role == "caption"],
         credits=[b.text for b in state.blocks if b.role == "credit"],
-        furniture=[b.text for b in state.blocks if b.role in ("header", "footer", "furniture", "jump", "label")],
+        furniture=[b.text for b in state.blocks if b.role in ("header", "footer", "furniture", "jump", "label", "ad")],
     )
 
 

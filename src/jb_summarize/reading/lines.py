@@ -149,10 +149,38 @@ def _stack_vertical(cells: list[Char], params: LineParams) -> list[list[Char]]:
     return [c for c in columns if len(c) >= 3 and any(not x.text.isascii() for x in c)]
 
 
+def _without_overprints(chars: Sequence[Char]) -> list[Char]:
+    """One of each character drawn twice at almost the same place (bold simulated by overprinting, or a text
+    layer drawn twice), kept as bold."""
+    cells: dict[tuple[str, int, int], list[int]] = {}  # (text, x0 // 4, top // 4) -> indices into kept
+    kept: list[Char] = []
+    for char in chars:
+        gx, gy = round(char.box.x0 / 4), round(char.box.top / 4)
+        twin = None
+        if not char.text.isspace():
+            near = (i for dx in (-1, 0, 1) for dy in (-1, 0, 1) for i in cells.get((char.text, gx + dx, gy + dy), ()))
+            twin = next(
+                (
+                    i
+                    for i in near
+                    if abs(kept[i].box.x0 - char.box.x0) <= 0.2 * char.size
+                    and abs(kept[i].box.top - char.box.top) <= 0.2 * char.size
+                ),
+                None,
+            )
+        if twin is not None:
+            first = kept[twin]
+            kept[twin] = Char(first.text, first.box, first.size, first.font, True)
+            continue
+        cells.setdefault((char.text, gx, gy), []).append(len(kept))
+        kept.append(char)
+    return kept
+
+
 def chars_to_lines(chars: Sequence[Char], params: LineParams | None = None) -> list[TextLine]:
     """Text lines from positioned characters, top to bottom, then left to right."""
     params = params or LineParams()
-    chars = [c for c in chars if c.text.strip() or c.text == " "]
+    chars = _without_overprints([c for c in chars if c.text.strip() or c.text == " "])
     sizes = Counter(round(c.size) for c in chars if not c.text.isspace())
     body_size = float(sizes.most_common(1)[0][0]) if sizes else 10.0
     pieces = [piece for row in _rows(chars, params) for piece in _split_row(row, params, body_size)]

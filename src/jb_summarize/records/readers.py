@@ -22,7 +22,7 @@ from .writer import Record
 __all__ = ["BadRecord", "Record", "parse_shard", "read_records", "records_dataset"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
-PAGE_SUFFIXES = (".pdf",)  # newspaper pages: one record per section of every page
+PAGE_SUFFIXES = (".pdf", ".html", ".htm")  # newspaper and web pages: one record per section
 HUB_PREFIX = "hf:"
 
 
@@ -152,24 +152,37 @@ def read_records(
     id_field: str | None = "id",
     split: str | None = None,
 ) -> Iterator[Record | BadRecord]:
-    """Records (or BadRecords) from text files, folders of them, stdin, JSONL/CSV/TSV/Parquet, saved datasets,
+    """Records (or BadRecords) from text files, PDF and web pages (a record per section), folders of them, stdin,
+    JSONL/CSV/TSV/Parquet, saved datasets,
     or hub datasets named ``hf:NAME`` (only when asked for so: a path that does not exist is an error)."""
+    from ..reading import is_pdf, load_article, looks_like_html
+
     for name in inputs:
         path = Path(name)
         if name.startswith(HUB_PREFIX):
             yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field)
         elif name == "-":
-            yield _record("<stdin>", None, "stdin", decode_bytes(sys.stdin.buffer.read(), "<stdin>"))
+            data = sys.stdin.buffer.read()
+            if is_pdf(data) or looks_like_html(data):  # a page on stdin: a record per section, never its markup
+                try:
+                    article = load_article(data, doc_id="stdin")
+                except InputError as exc:
+                    yield BadRecord("<stdin>", None, str(exc).split(": ", 1)[-1])
+                    continue
+                for section in article.sections:
+                    yield _record("<stdin>", None, section.id, section.body)
+            else:
+                yield _record("<stdin>", None, "stdin", decode_bytes(data, "<stdin>"))
         elif _is_saved_dataset(path):
             yield from _rows(_dataset_rows(name, split), name, text_field, id_field)
         elif path.is_dir():
             wanted = TEXT_SUFFIXES + PAGE_SUFFIXES
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
             if not files:
-                raise InputError(f"{name}: no .txt or .pdf files in this folder")
+                raise InputError(f"{name}: no .txt, .pdf or .html files in this folder")
             for file in files:
                 if file.suffix.lower() in PAGE_SUFFIXES:
-                    yield from _pdf_file(file, str(file.relative_to(path)))
+                    yield from _page_file(file, str(file.relative_to(path)))
                 else:
                     yield from _text_file(file, str(file.relative_to(path).with_suffix("")))
         elif path.is_file():
@@ -182,8 +195,8 @@ def read_records(
                 import pyarrow.parquet as pq
 
                 yield from _rows(iter(pq.read_table(path).to_pylist()), name, text_field, id_field)
-            elif suffix in PAGE_SUFFIXES or _starts_like_pdf(path):
-                yield from _pdf_file(path, path.name)
+            elif suffix in PAGE_SUFFIXES or _starts_like_page(path):
+                yield from _page_file(path, path.name)
             else:
                 yield from _text_file(path, path.stem)
         elif path.exists():
@@ -202,24 +215,27 @@ def _text_file(path: Path, rid: str) -> Iterator[Record | BadRecord]:
     yield _record(str(path), None, rid, text)
 
 
-def _starts_like_pdf(path: Path) -> bool:
-    from ..reading import is_pdf
+def _starts_like_page(path: Path) -> bool:
+    """A PDF or a web page, whatever its name says."""
+    from ..reading import is_pdf, looks_like_html
 
     with path.open("rb") as handle:
-        return is_pdf(handle.read(1024))
+        head = handle.read(2048)
+    return is_pdf(head) or looks_like_html(head)
 
 
-def _pdf_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
-    """One record per section of every page (ids ``file.pdf#3:0``); a page or file that cannot be read is a
-    BadRecord that says why."""
-    from ..reading import read_pdf_articles
+def _page_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
+    """One record per section of a PDF's every page (ids ``file.pdf#3:0``) or of a saved web page (ids
+    ``page.html:0``); a page or file that cannot be read is a BadRecord that says why."""
+    from ..reading import load_articles
 
     try:
-        for article in read_pdf_articles(path, doc_id=base_id):
+        for article in load_articles(path, doc_id=base_id):
+            where = f"{path}#{article.page}" if article.page is not None else str(path)
             if not article.sections:
-                yield BadRecord(f"{path}#{article.page}", None, article.notes[-1] if article.notes else "no text")
+                yield BadRecord(where, None, article.notes[-1] if article.notes else "no text")
             for section in article.sections:
-                yield _record(f"{path}#{article.page}", None, section.id, section.body)
+                yield _record(where, None, section.id, section.body)
     except InputError as exc:
         yield BadRecord(str(path), None, str(exc).split(": ", 1)[-1])
 
