@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" $(PY) -m pip install -q --no-cache-dir '$(LLAMA_CPP_PYTHON)'
-	$(PY) -m pip install -q -e '.[test,llama,server,ct2,ray]'
+	$(PY) -m pip install -q -e '.[test,llama,server,ct2,ray,ocr]'
 	$(VENV)/bin/jb-summarize doctor --quiet   # a llama.cpp build that crashes on this CPU stops here
 	touch $(STAMP)
 

@@ -46,7 +46,8 @@ class LayoutParams:
     - ``indent``: a line starting this many sizes right of its block's left edge opens a paragraph;
     - ``short_line``: a line ending this many sizes short of its block's right edge closes its paragraph;
     - ``band``: furniture bands: a rule across the page within this share of the page's top or bottom;
-    - ``caption_gap``: a caption starts within this many sizes of its image.
+    - ``caption_gap``: a caption starts within this many sizes of its image;
+    - ``size_tolerance``: lines of one block differ in size by at most this share (OCR measures sizes roughly).
     """
 
     headline_ratio: float = 1.45
@@ -56,6 +57,7 @@ class LayoutParams:
     short_line: float = 1.5
     band: float = 0.15
     caption_gap: float = 2.0
+    size_tolerance: float = 0.12
 
 
 @dataclass
@@ -237,7 +239,7 @@ def _blocks(lines: list[TextLine], rules: Sequence[Box], params: LayoutParams) -
             gap = line.box.top - last.box.bottom
             if not (-0.2 * line.size <= gap <= params.line_gap * line.size):
                 continue
-            if abs(last.size - line.size) > 0.12 * line.size or last.vertical or line.vertical:
+            if abs(last.size - line.size) > params.size_tolerance * line.size or last.vertical or line.vertical:
                 continue
             span = Box.around([x.box for x in block[-3:]])  # a short last line and an indented next one
             if line.box.x_overlap(span) < 0.5 * min(line.box.width, span.width):
@@ -435,8 +437,7 @@ def _is_feature(heads: list[LayoutBlock], extras: dict[int, dict[str, LayoutBloc
     bylines = sum(_opens_with_byline(clean_line(b.lines[0].text, keep_word_spaces=True)) for b in text if b.lines)
     return (
         bylines < 2
-        and
-        top.box.width >= 0.45 * content.width
+        and top.box.width >= 0.45 * content.width
         and all(top.box.bottom <= b.box.top + 1 for b in text)
         and len(others) >= 1
         and all(top.size >= 1.3 * h.size for h in others)
