@@ -122,3 +122,11 @@ def test_a_url_is_fetched_with_a_short_timeout(server, monkeypatch) -> None:
     monkeypatch.setattr(html, "FETCH_TIMEOUT", 0.5)
     with pytest.raises(InputError, match=r"no answer within 0\.5 s"):
         load_article(f"{server}/slow")
+
+
+def test_batch_commands_fetch_urls(server, tmp_path) -> None:
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("summarize", f"{server}/news/jiangbei.html", f"{server}/missing", "--model", "lead", "-o", str(out))
+    assert proc.returncode == 1, proc.stderr  # finished; the missing page skipped with its reason
+    assert b"404" in proc.stderr
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["jiangbei.html:0", "jiangbei.html:1"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -159,7 +160,15 @@ def read_records(
 
     for name in inputs:
         path = Path(name)
-        if name.startswith(HUB_PREFIX):
+        if re.match(r"^https?://", name, re.IGNORECASE):  # a web page (or PDF) to fetch: a record per section
+            try:
+                article = load_article(name)
+            except InputError as exc:
+                yield BadRecord(name, None, str(exc).split(": ", 1)[-1])
+                continue
+            for section in article.sections:
+                yield _record(name, None, section.id, section.body)
+        elif name.startswith(HUB_PREFIX):
             yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field)
         elif name == "-":
             data = sys.stdin.buffer.read()
