@@ -107,7 +107,7 @@ def test_a_news_page_is_read_by_its_layout(news_pdf) -> None:
     assert article.id == "page.pdf#1" and article.title == "江北新闻" and article.page == 1
     assert [s.headline for s in article.sections] == ["江北投资增长迅速", "慈城古城焕新颜", None, None]
     first, second, brief_1, brief_2 = article.sections
-    assert first.kicker == "聚力深化改革创新" and _bare(first.byline) == "记者王晓燕通讯员李明"
+    assert first.kicker == "聚力深化改革创新" and first.byline == "记者 王晓燕 通讯员 李明"  # its spaces kept
     assert _bare(first.body) == _bare(TEXT_A + TEXT_B)  # column by column, the jump line left out
     assert _bare(second.body) == _bare(TEXT_C)
     assert [_bare(brief_1.body), _bare(brief_2.body)] == [BRIEF_1, BRIEF_2]
