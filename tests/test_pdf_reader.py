@@ -330,3 +330,12 @@ def test_what_an_ad_label_heads_is_kept_out_of_the_text() -> None:
     assert [s.headline for s in article.sections] == ["江北投资增长迅速"]
     assert all("促销" not in s.body for s in article.sections)
     assert any("促销" in f for f in article.furniture) and "广告" in article.furniture
+
+
+def test_a_page_image_is_refused_in_one_line_until_ocr_reads_articles(tmp_path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "scan.png"
+    Image.new("RGB", (40, 40), "white").save(path)
+    proc = run_cli("sections", str(path))
+    assert proc.returncode == 2 and b"a page image (PNG)" in proc.stderr and b"Traceback" not in proc.stderr

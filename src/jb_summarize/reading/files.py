@@ -11,6 +11,7 @@ from ..article import Article, load_text_article
 from ..text import InputError
 from .html import fetch_url, looks_like_html, read_html, url_stem
 from .layout import LayoutParams
+from .ocr import image_kind
 from .pages import check_article, read_pdf_articles
 from .pdf import count_pages, is_pdf
 
@@ -44,24 +45,18 @@ def _pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] |
         return (path, None) if is_pdf(handle.read(1024)) else None
 
 
-_IMAGES = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF"}
-
-
 def _refuse_images(source: str | Path | bytes) -> None:
     """A page image gets a clear error (it needs OCR), not 'binary file'."""
     if isinstance(source, bytes):
         head = source[:8]
     elif str(source) != "-" and Path(source).is_file():
-        with Path(source).open("rb") as handle:
-            head = handle.read(8)
+        head = _head(Path(source))
     else:
         return
-    for magic, kind in _IMAGES.items():
-        if head.startswith(magic):
-            name = "<bytes>" if isinstance(source, bytes) else str(source)
-            raise InputError(
-                f"{name}: a page image ({kind}); reading images needs OCR, which this version cannot do yet"
-            )
+    kind = image_kind(head)
+    if kind is not None:
+        name = "<bytes>" if isinstance(source, bytes) else str(source)
+        raise InputError(f"{name}: a page image ({kind}); reading images needs OCR, which this version cannot do yet")
 
 
 def load_articles(

@@ -22,7 +22,7 @@ from .page import Box, Page, TextLine
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
-__all__ = ["OCR_LAYOUT", "OCRParams", "ocr_available", "ocr_image", "read_image"]
+__all__ = ["OCR_LAYOUT", "OCRParams", "ocr_image", "read_image"]
 
 INSTALL_HINT = "pip install 'jb-summarize[ocr]'"
 # OCR measures a line's size from its box, to within a fifth: the layout analysis asks for wider margins.
@@ -47,14 +47,6 @@ class OCRParams:
     max_pixels: int = 60_000_000
     low_confidence: float = 0.8
     min_line_px: float = 14.0
-
-
-def ocr_available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @cache

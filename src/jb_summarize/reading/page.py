@@ -35,11 +35,6 @@ class Box:
     def cy(self) -> float:
         return (self.top + self.bottom) / 2
 
-    def union(self, other: Box) -> Box:
-        return Box(
-            min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1), max(self.bottom, other.bottom)
-        )
-
     def x_overlap(self, other: Box) -> float:
         return max(0.0, min(self.x1, other.x1) - max(self.x0, other.x0))
 
