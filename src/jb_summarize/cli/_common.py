@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article, load_seed_article, seed_text
-from ..reading import load_article, load_articles
+from ..reading import load_article, load_articles, pdf_source, unread_reason
 from ..tasks import Task, load_task
 from ..tasks.summarize import STYLES as SUMMARY_STYLES
 from ..tasks.translate import CONTEXTS, QUALITY, UNITS
@@ -69,15 +69,11 @@ def read_article(source: str | None) -> Article:
 
 def pdf_input(source: str | None) -> tuple[Path, str | None] | None:
     """(the file, the page its ``#N`` names) when ``source`` is a PDF file (``page.pdf``, ``edition.pdf#3``)."""
-    if source is None or source == "-":
+    found = pdf_source(source) if source is not None else None
+    if found is None or not isinstance(found[0], Path):
         return None
-    path, _, page = source.rpartition("#") if "#" in source and not Path(source).exists() else (source, "", "")
-    file = Path(path)
-    if not file.is_file():
-        return None
-    with file.open("rb") as handle:
-        head = handle.read(1024)
-    return (file, page or None) if b"%PDF-" in head else None
+    path, page = found
+    return path, (str(page) if page is not None else None)
 
 
 def add_pages_argument(parser: argparse.ArgumentParser) -> None:
@@ -110,7 +106,7 @@ def read_articles(source: str | None, pages: str | None = None, quiet: bool = Fa
             if article.sections:
                 articles.append(article)
                 continue
-            reason = article.notes[-1] if article.notes else "no text found"
+            reason = unread_reason(article)
             skipped.append(f"page {article.page}: {reason}")
             if not quiet:
                 print(f"{PROG}: skipped {source} page {article.page}: {reason}", file=sys.stderr)

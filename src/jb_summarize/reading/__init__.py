@@ -11,12 +11,12 @@ A reader gives ``Page`` objects (positioned text lines, rules, images: ``reading
 
 from __future__ import annotations
 
-from .files import load_article, load_articles
+from .files import file_head, load_article, load_articles, pdf_source
 from .html import looks_like_html, read_html
 from .layout import LayoutBlock, LayoutParams, PageLayout, analyse_page
 from .lines import LineParams, chars_to_lines
 from .page import Box, Char, Page, TextLine
-from .pages import check_article, layout_article, page_problem, read_pdf_articles, read_pdf_layouts
+from .pages import check_article, layout_article, page_problem, read_pdf_articles, read_pdf_layouts, unread_reason
 from .pdf import count_pages, is_pdf, parse_pages, read_pdf, render_page
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "chars_to_lines",
     "check_article",
     "count_pages",
+    "file_head",
     "is_pdf",
     "layout_article",
     "load_article",
@@ -39,9 +40,11 @@ __all__ = [
     "looks_like_html",
     "page_problem",
     "parse_pages",
+    "pdf_source",
     "read_html",
     "read_pdf",
     "read_pdf_articles",
     "read_pdf_layouts",
     "render_page",
+    "unread_reason",
 ]

@@ -15,14 +15,15 @@ from .ocr import image_kind
 from .pages import check_article, read_pdf_articles
 from .pdf import count_pages, is_pdf
 
-__all__ = ["load_article", "load_articles"]
+__all__ = ["file_head", "load_article", "load_articles", "pdf_source"]
 
 _PAGE_SUFFIX = re.compile(r"^(?P<path>.+\.pdf)#(?P<page>\d+)$", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def _head(path: Path) -> bytes:
-    """The first bytes of a file (none for what is not a file: the text loader says why)."""
+def file_head(path: Path) -> bytes:
+    """The first bytes of a file, enough to tell a PDF, a web page or an image (none for what is not a file:
+    the text loader says why)."""
     try:
         with path.open("rb") as handle:
             return handle.read(2048)
@@ -30,7 +31,7 @@ def _head(path: Path) -> bytes:
         return b""
 
 
-def _pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] | None:
+def pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] | None:
     """(the PDF, the page a ``file.pdf#N`` name asks for) when ``source`` is a PDF, else None."""
     if isinstance(source, bytes):
         return (source, None) if is_pdf(source) else None
@@ -41,21 +42,13 @@ def _pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] |
     path = Path(text)
     if text == "-" or not path.is_file():
         return None
-    with path.open("rb") as handle:
-        return (path, None) if is_pdf(handle.read(1024)) else None
+    return (path, None) if is_pdf(file_head(path)) else None
 
 
-def _refuse_images(source: str | Path | bytes) -> None:
+def _refuse_images(head: bytes, name: str) -> None:
     """A page image gets a clear error (it needs OCR), not 'binary file'."""
-    if isinstance(source, bytes):
-        head = source[:8]
-    elif str(source) != "-" and Path(source).is_file():
-        head = _head(Path(source))
-    else:
-        return
     kind = image_kind(head)
     if kind is not None:
-        name = "<bytes>" if isinstance(source, bytes) else str(source)
         raise InputError(f"{name}: a page image ({kind}); reading images needs OCR, which this version cannot do yet")
 
 
@@ -68,7 +61,7 @@ def load_articles(
     """Every article a file holds, one at a time: one per page of a PDF (ids ``file.pdf#N``; ``pages`` such as
     ``"1-4,7"`` picks some), or the one article of a text file. A PDF page that cannot be read (only images,
     no Chinese, an unreadable text layer) gives an Article without sections whose ``notes`` say why."""
-    pdf = _pdf_source(source)
+    pdf = pdf_source(source)
     if pdf is None:
         yield load_article(source, doc_id, params)
         return
@@ -99,10 +92,10 @@ def load_article(source: str | Path | bytes, doc_id: str | None = None, params: 
     if str(source) == "-" and not isinstance(source, bytes):
         source = sys.stdin.buffer.read()  # a PDF, a web page or text, told apart by its first bytes
         doc_id, name = doc_id or "stdin", "<stdin>"
-    pdf = _pdf_source(source)
+    pdf = pdf_source(source)
     if pdf is None:
-        _refuse_images(source)
-        head = source[:2048] if isinstance(source, bytes) else _head(Path(source))
+        head = source[:2048] if isinstance(source, bytes) else file_head(Path(source))
+        _refuse_images(head, name)
         if looks_like_html(head):  # markup is never passed on as text
             data = source if isinstance(source, bytes) else Path(source).read_bytes()
             return read_html(data, doc_id or (Path(name).stem if not isinstance(source, bytes) else "page"), name)

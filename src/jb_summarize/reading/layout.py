@@ -124,7 +124,8 @@ _CREDIT = re.compile(r"(?:供图|摄影|摄|图片提供|制图)\s*$|^(?:供图|
 _LABELS = ("简讯", "快讯", "短讯", "新闻速览", "速览", "资讯", "新闻快递", "要闻简报")
 # An ad is told apart only where the page labels it so (广告): what such a label heads is kept out of the text.
 _AD_LABELS = ("广告", "广告专版", "分类广告")
-_SENTENCE = re.compile("[。；;]|[，、：,:]$")
+_SENTENCE_MARK = re.compile("[。；;]")  # no headline holds one
+_SENTENCE = re.compile("[。；;]|[，、：,:]$")  # nor ends open
 _CAPTION_WORD = re.compile(r"^(?:图为|图片为|图：|图:|上图|下图|左图|右图|航拍|▲|△)")
 
 
@@ -367,7 +368,7 @@ class _Page:
         if line.vertical:
             return line.size >= 1.2 * self.body_size
         text = clean_line(line.text)
-        if len(text) > 40 or re.search("[。；;]", text):
+        if len(text) > 40 or _SENTENCE_MARK.search(text):
             return False
         return line.size >= self.params.minor_ratio * self.body_size or (
             line.bold and not self.body_bold and line.size >= self.body_size
@@ -378,11 +379,12 @@ def _text_runs(state: _Page, shown: list[TextLine], plain: list[TextLine]) -> li
     """The display lines that are text after all: a line a little larger than the body right over or under text
     of its own size (a lead set larger). Returns the lines that stay display lines."""
     params, plain = state.params, list(plain)
+    moved: set[int] = set()
     changed = True
     while changed:
         changed = False
         for line in shown:
-            if line.vertical or line.size >= params.headline_ratio * state.body_size or line in plain:
+            if line.vertical or line.size >= params.headline_ratio * state.body_size or id(line) in moved:
                 continue
             for other in plain:
                 gap = max(line.box.top - other.box.bottom, other.box.top - line.box.bottom)
@@ -392,9 +394,10 @@ def _text_runs(state: _Page, shown: list[TextLine], plain: list[TextLine]) -> li
                     and line.box.x_overlap(other.box) >= 0.5 * min(line.box.width, other.box.width)
                 ):
                     plain.append(line)
+                    moved.add(id(line))
                     changed = True
                     break
-    return [line for line in shown if line not in plain]
+    return [line for line in shown if id(line) not in moved]
 
 
 def _headlines(

@@ -11,7 +11,14 @@ from .layout import LayoutParams, PageLayout, analyse_page
 from .page import Page
 from .pdf import count_pages, parse_pages, read_pdf
 
-__all__ = ["check_article", "layout_article", "page_problem", "read_pdf_articles", "read_pdf_layouts"]
+__all__ = [
+    "check_article",
+    "layout_article",
+    "page_problem",
+    "read_pdf_articles",
+    "read_pdf_layouts",
+    "unread_reason",
+]
 
 
 def page_problem(page: Page) -> str | None:
@@ -90,9 +97,14 @@ def read_pdf_articles(
             yield layout_article(layout, article_id)
 
 
+def unread_reason(article: Article) -> str:
+    """Why a page gave an article without sections (the last note its reader made)."""
+    return article.notes[-1] if article.notes else "no text found"
+
+
 def check_article(article: Article) -> Article:
     """The article, or InputError when its page could not be read."""
     if not article.sections:
-        reason = article.notes[-1] if article.notes else "no text found"
+        reason = unread_reason(article)
         raise InputError(f"{article.source or article.id}: page {article.page}: {reason}")
     return article

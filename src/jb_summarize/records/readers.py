@@ -226,23 +226,22 @@ def _text_file(path: Path, rid: str) -> Iterator[Record | BadRecord]:
 
 def _starts_like_page(path: Path) -> bool:
     """A PDF or a web page, whatever its name says."""
-    from ..reading import is_pdf, looks_like_html
+    from ..reading import file_head, is_pdf, looks_like_html
 
-    with path.open("rb") as handle:
-        head = handle.read(2048)
+    head = file_head(path)
     return is_pdf(head) or looks_like_html(head)
 
 
 def _page_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
     """One record per section of a PDF's every page (ids ``file.pdf#3:0``) or of a saved web page (ids
     ``page.html:0``); a page or file that cannot be read is a BadRecord that says why."""
-    from ..reading import load_articles
+    from ..reading import load_articles, unread_reason
 
     try:
         for article in load_articles(path, doc_id=base_id):
             where = f"{path}#{article.page}" if article.page is not None else str(path)
             if not article.sections:
-                yield BadRecord(where, None, article.notes[-1] if article.notes else "no text")
+                yield BadRecord(where, None, unread_reason(article))
             for section in article.sections:
                 yield _record(where, None, section.id, section.body)
     except InputError as exc:
