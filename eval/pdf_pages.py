@@ -118,6 +118,10 @@ class Canvas:
                 _, x0, top, w, h, seed = op
                 shade = 90 + seed % 120
                 picture = Image.new("RGB", (32, 24), (shade, 150, 200 - seed % 100))
+                texture = random.Random(seed)  # light and dark patches, as a photo has
+                for _ in range(120):
+                    tone = texture.randrange(20, 250)
+                    picture.putpixel((texture.randrange(32), texture.randrange(24)), (tone, tone, tone))
                 c.drawImage(ImageReader(picture), x0, self.height - top - h, w, h)
         c.showPage()
         c.save()

@@ -19,6 +19,7 @@ import json
 import re
 import sys
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -31,10 +32,14 @@ from jb_summarize.reading import read_pdf_articles
 from pdf_pages import Truth, build_corpus
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pages.json"
+_QUOTES = str.maketrans("“”‘’", "\"\"''")
 
 
 def _bare(text: str | None) -> str:
-    return re.sub(r"\s+", "", text or "")
+    """Text compared without whitespace, and with full- and half-width forms and quote styles as one
+    (a reader that gives ？ for ? or " for ” has read the same text)."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
+    return re.sub(r"\s+", "", text)
 
 
 def score_page(article: Article, truth: Truth) -> dict:
@@ -44,6 +49,7 @@ def score_page(article: Article, truth: Truth) -> dict:
     hit = sum((want & got).values())
     found = [(_bare(s.headline), _bare(s.body)) for s in article.sections]
     coverage, order = [], []
+    chars = errors = 0
     for section in truth.sections:
         body = _bare("".join(section["body"]))
         if not body:
@@ -56,6 +62,8 @@ def score_page(article: Article, truth: Truth) -> dict:
         common = (len(body) + len(best) - Indel.distance(body, best)) // 2  # longest common subsequence
         coverage.append(common / len(body))
         order.append(1 - Levenshtein.normalized_distance(body, best))
+        chars += len(body)
+        errors += min(len(body), Levenshtein.distance(body, best))
     bodies = [b for _, b in found]
     leaked = [x for x in truth.furniture + truth.captions if len(_bare(x)) >= 4 and any(_bare(x) in b for b in bodies)]
     return {
@@ -69,6 +77,8 @@ def score_page(article: Article, truth: Truth) -> dict:
         "order": sum(order) / len(order) if order else 1.0,
         "min_order": min(order, default=1.0),
         "leaks": leaked,
+        "chars": chars,
+        "char_errors": errors,
     }
 
 

@@ -59,6 +59,12 @@ class LayoutParams:
     caption_gap: float = 2.0
     size_tolerance: float = 0.12
 
+    @classmethod
+    def for_ocr(cls) -> LayoutParams:
+        """The defaults for OCR pages: a line's size is measured from its box, to within a fifth, so sizes
+        must differ more to mean another role."""
+        return cls(headline_ratio=1.6, minor_ratio=1.3, size_tolerance=0.25)
+
 
 @dataclass
 class LayoutBlock:
@@ -527,8 +533,11 @@ def _news_sections(
 
 
 def analyse_page(page: Page, params: LayoutParams | None = None) -> PageLayout:
-    """The page's articles, title, captions and furniture, each decision kept with its cue."""
-    params = params or LayoutParams()
+    """The page's articles, title, captions and furniture, each decision kept with its cue. Pages read by
+    OCR (lines with a confidence) get ``LayoutParams.for_ocr()`` unless ``params`` is given."""
+    if params is None:
+        by_ocr = any(line.confidence is not None for line in page.lines)
+        params = LayoutParams.for_ocr() if by_ocr else LayoutParams()
     lines = [line for line in page.lines if line.text.strip()]
     body_size = _body_size(lines)
     body_fonts = Counter(x.font for x in lines if abs(x.size - body_size) <= 0.1 * body_size)

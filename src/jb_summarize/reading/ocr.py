@@ -22,11 +22,10 @@ from .page import Box, Page, TextLine
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
-__all__ = ["OCR_LAYOUT", "OCRParams", "ocr_image", "read_image"]
+__all__ = ["OCRParams", "image_kind", "ocr_image", "read_image"]
 
 INSTALL_HINT = "pip install 'jb-summarize[ocr]'"
-# OCR measures a line's size from its box, to within a fifth: the layout analysis asks for wider margins.
-OCR_LAYOUT = {"minor_ratio": 1.3, "headline_ratio": 1.6, "size_tolerance": 0.25}
+OPENERS = "：:“‘（(《〈「『【、，—"  # marks a line does not end with, where more text follows on its row
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,10 @@ class OCRParams:
     - ``strip``, ``overlap``: the image is read in strips this many pixels tall, overlapping by this much;
     - ``max_pixels``: larger images are scaled down to this many pixels (and the result says so);
     - ``low_confidence``: lines recognised with less confidence than this are flagged;
-    - ``min_line_px``: an image whose text lines are lower than this (the median) is refused: too small.
+    - ``min_confidence``: lines recognised with less confidence than this are dropped (noise, not text);
+    - ``min_line_px``: an image whose text lines are lower than this (the median) is refused: too small;
+    - ``gutter_gap``, ``aligned_gap``: a detected line is cut where its ink has a gap this many ems wide,
+      or ``aligned_gap`` wide where the cut falls in line with other lines' edges (a column gutter).
     """
 
     dpi: float = 200.0
@@ -46,7 +48,10 @@ class OCRParams:
     overlap: int = 200
     max_pixels: int = 60_000_000
     low_confidence: float = 0.8
+    min_confidence: float = 0.3
     min_line_px: float = 14.0
+    gutter_gap: float = 1.5
+    aligned_gap: float = 0.8
 
 
 @cache
@@ -91,15 +96,14 @@ def _rules(gray, min_length: int) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def _size(text: str, width: float, height: float, vertical: bool) -> float:
-    """A line's type size in pixels: the pitch of its characters where it has two or more full-width ones
-    (Chinese characters are set square, and a detector's box height varies with the marks a line holds),
-    else the box's height (across the line)."""
+def _size(text: str, along: int, across: int, box_across: float) -> float:
+    """A line's type size in pixels, from its ink: Chinese characters are set square, so where a line has
+    two or more full-width characters, the length of its ink over the cells it fills; else the height of its
+    ink (about 0.9 of the size), or of its box where it has none."""
     cells = sum(1.0 if ord(c) >= 0x2E80 or 0x2018 <= ord(c) <= 0x201F else 0.5 for c in text)
-    across, along = (width, height) if vertical else (height, width)
-    if sum(ord(c) >= 0x2E80 for c in text) >= 2 and cells:
-        return min(across, along / cells)
-    return across
+    if sum(ord(c) >= 0x2E80 for c in text) >= 2 and along > 0:
+        return along / (cells - 0.1)  # the last character's ink ends short of its cell
+    return across / 0.9 if across > 0 else box_across
 
 
 def _strips(height: int, params: OCRParams) -> list[tuple[int, int, int, int]]:
@@ -117,10 +121,193 @@ def _strips(height: int, params: OCRParams) -> list[tuple[int, int, int, int]]:
         top += step
 
 
+def _detect(engine, image, params: OCRParams) -> list[list[float]]:
+    """Text boxes (x0, top, x1, bottom in pixels) found strip by strip at full resolution."""
+    import numpy as np
+
+    boxes = []
+    for top, bottom, keep_from, keep_to in _strips(image.shape[0], params):
+        found, _ = engine.text_det(np.ascontiguousarray(image[top:bottom]))
+        for quad in found if found is not None else ():
+            xs, ys = quad[:, 0], quad[:, 1] + top
+            box = [float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())]
+            if keep_from <= (box[1] + box[3]) / 2 < keep_to:
+                boxes.append(box)
+    return boxes
+
+
+def _blank_runs(ink, least: float) -> list[tuple[int, int]]:
+    """(start, end) of the runs of False in ``ink`` at least ``least`` long, the ends excluded."""
+    import numpy as np
+
+    edges = np.diff(np.concatenate(([1], ink.astype(np.int8), [1])))
+    starts, ends = np.nonzero(edges == -1)[0], np.nonzero(edges == 1)[0]
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= least and a > 0 and b < len(ink)]
+
+
+def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tuple[list[list[float]], list[int]]:
+    """Boxes the detector drew across a column gutter, cut there.
+
+    A cut goes where the line's ink has a gap of ``gutter_gap`` ems or more, or of ``aligned_gap`` ems where
+    the text after it starts (or before it ends) in line with the edges of three body lines near it: a
+    column's edge. An em is the box's height. Gives the boxes and, for each, the detected box it came from.
+    """
+    import numpy as np
+
+    heights = [b[3] - b[1] for b in boxes]
+    body = float(np.median(heights)) if boxes else 0.0
+    plain = [b for b, h in zip(boxes, heights, strict=True) if h <= 1.25 * body]
+    edges = np.array([[b[0], b[2], (b[1] + b[3]) / 2] for b in plain]) if plain else np.zeros((0, 3))
+
+    def column_edge(which: int, x: float, y: float, em: float) -> bool:
+        near = (np.abs(edges[:, which] - x) <= 0.3 * body) & (np.abs(edges[:, 2] - y) <= 15 * em)
+        return int(near.sum()) >= 3
+
+    out, origin = [], []
+    for n, box in enumerate(boxes):
+        x0, top, x1, bottom = (int(round(v)) for v in box)
+        em = bottom - top
+        if em <= 0 or x1 - x0 < 3 * em:
+            out.append(box)
+            origin.append(n)
+            continue
+        band = dark[top + em // 4 : bottom - em // 4, x0:x1]
+        ink = band.any(axis=0) if band.size else np.zeros(0, bool)
+        y = (box[1] + box[3]) / 2
+        cuts = [
+            (a, b)
+            for a, b in _blank_runs(ink, params.aligned_gap * em)
+            if b - a >= params.gutter_gap * em or column_edge(0, x0 + b, y, em) or column_edge(1, x0 + a, y, em)
+        ]
+        left = float(box[0])
+        pad = 0.15 * em
+        for a, b in cuts:
+            out.append([left, box[1], x0 + a + pad, box[3]])
+            left = x0 + b - pad
+        out.append([left, box[1], box[2], box[3]])
+        origin += [n] * (len(cuts) + 1)
+    return out, origin
+
+
+def _ink_span(dark, box: list[float], vertical: bool) -> tuple[int, int] | None:
+    """Where the box's dark pixels begin and end along its line (pixels, page coordinates)."""
+    import numpy as np
+
+    x0, top, x1, bottom = (max(0, int(round(v))) for v in box)
+    area = dark[top:bottom, x0:x1]
+    ink = np.nonzero(area.any(axis=1 if vertical else 0))[0]
+    if not ink.size:
+        return None
+    start = top if vertical else x0
+    return start + int(ink[0]), start + int(ink[-1]) + 1
+
+
+def _extent(span: tuple[int, int] | None) -> int:
+    return span[1] - span[0] if span else 0
+
+
+def _join_boxes(
+    boxes: list[list[float]], origin: list[int], dark, rules: list[tuple[int, int, int, int]]
+) -> tuple[list[list[float]], list[int]]:
+    """Pieces of one line that the detector found apart joined, before they are recognised (with the
+    detected box each came from).
+
+    Level pieces of one height (or pieces of one vertical column) are one line when the gap between their ink
+    holds marks of its own (a quote mark, a colon the detector left out) and is at most 1.5 line heights, or
+    when it is blank and at most half a line height and the body's line height (a gutter is wider); never
+    across a rule, nor where a gutter cut them apart on purpose.
+    """
+    import numpy as np
+
+    heights = sorted(b[3] - b[1] for b in boxes if b[2] - b[0] >= b[3] - b[1])
+    body = heights[len(heights) // 2] if heights else 0.0
+    order = sorted(range(len(boxes)), key=lambda n: (boxes[n][0], boxes[n][1]))
+    groups: list[tuple[list[float], int, bool]] = []  # (box, origin, vertical)
+    for n in order:
+        box = boxes[n]
+        vertical = box[3] - box[1] > 2.5 * (box[2] - box[0])
+        for k, (left, left_origin, left_vertical) in enumerate(groups):
+            if vertical != left_vertical or origin[n] == left_origin:
+                continue
+            if vertical:
+                along_a, along_b = (left[1], left[3]), (box[1], box[3])
+                across = min(left[2], box[2]) - max(left[0], box[0])
+                thick = min(left[2] - left[0], box[2] - box[0])
+            else:
+                along_a, along_b = (left[0], left[2]), (box[0], box[2])
+                across = min(left[3], box[3]) - max(left[1], box[1])
+                thick = min(left[3] - left[1], box[3] - box[1])
+            size = max(left[2] - left[0], box[2] - box[0]) if vertical else max(left[3] - left[1], box[3] - box[1])
+            if across < 0.6 * thick or thick < 0.75 * size or along_b[0] < along_a[0]:
+                continue
+            span_a, span_b = _ink_span(dark, left, vertical), _ink_span(dark, box, vertical)
+            if span_a is None or span_b is None:
+                continue
+            gap = span_b[0] - span_a[1]
+            if gap > 1.5 * size or gap < -0.3 * size:
+                continue
+            if vertical:
+                lo, hi = int(max(left[0], box[0])), int(min(left[2], box[2]))
+                between = dark[max(span_a[1], 0) : max(span_b[0], 0), lo:hi]
+                ruled = any(
+                    r[3] - r[1] < r[2] - r[0]
+                    and span_a[1] <= (r[1] + r[3]) / 2 <= span_b[0]
+                    and r[0] < hi
+                    and r[2] > lo
+                    for r in rules
+                )
+            else:
+                lo, hi = int(max(left[1], box[1])), int(min(left[3], box[3]))
+                between = dark[lo:hi, max(span_a[1], 0) : max(span_b[0], 0)]
+                ruled = any(
+                    r[2] - r[0] < r[3] - r[1]
+                    and span_a[1] <= (r[0] + r[2]) / 2 <= span_b[0]
+                    and r[1] < hi
+                    and r[3] > lo
+                    for r in rules
+                )
+            marked = between.size > 0 and int(np.count_nonzero(between)) >= 0.01 * size * size
+            if ruled or not (marked or gap <= min(0.5 * size, body)):
+                continue
+            joined = [min(left[0], box[0]), min(left[1], box[1]), max(left[2], box[2]), max(left[3], box[3])]
+            groups[k] = (joined, left_origin, vertical)
+            break
+        else:
+            groups.append((box, origin[n], vertical))
+    return [box for box, _, _ in groups], [source for _, source, _ in groups]
+
+
+def _crop(image, box: list[float]):
+    """The box's pixels as the recogniser wants them: a column of vertical text turned to lie along."""
+    import numpy as np
+
+    x0, top, x1, bottom = (int(round(v)) for v in box)
+    pad = (bottom - top) // 5 if x1 - x0 > bottom - top else 0  # thin marks at a line's ends (”) are kept
+    crop = np.ascontiguousarray(image[max(0, top) : bottom, max(0, x0 - pad) : x1 + pad])
+    return np.rot90(crop) if crop.shape[0] >= 1.5 * crop.shape[1] else crop
+
+
+def _photos(dark_share, text: list[list[float]], cell: int, min_side: int) -> list[tuple[int, int, int, int]]:
+    """Photos and other pictures: areas of mostly non-white cells that no text box covers, in pixels."""
+    import cv2
+    import numpy as np
+
+    filled = (dark_share >= 0.5).astype(np.uint8)
+    for x0, top, x1, bottom in text:
+        filled[int(top) // cell : int(bottom) // cell + 1, int(x0) // cell : int(x1) // cell + 1] = 0
+    filled = cv2.morphologyEx(filled, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(filled, connectivity=4)
+    found = []
+    for x, y, w, h, area in stats[1:count]:
+        if min(w, h) * cell >= min_side and area >= 0.6 * w * h:
+            found.append((int(x * cell), int(y * cell), int((x + w) * cell), int((y + h) * cell)))
+    return found
+
+
 def ocr_image(
     image: PILImage.Image, dpi: float, *, number: int = 1, source: str = "", params: OCRParams | None = None
 ) -> Page:
-    """The text lines, rules and size of one page image as a Page (points at ``dpi``)."""
+    """The text lines, rules, pictures and size of one page image as a Page (points at ``dpi``)."""
     import numpy as np
 
     params = params or OCRParams()
@@ -130,44 +317,63 @@ def ocr_image(
         image = image.resize((int(image.width * scale), int(image.height * scale)))
         notes.append(f"the image was scaled down by {1 / scale:.1f}x to {image.width} x {image.height} px")
         dpi *= scale
-    rgb = np.asarray(image.convert("RGB"))
     gray = np.asarray(image.convert("L"))
+    shown = np.repeat(gray[:, :, None], 3, axis=2)  # the recogniser's three channels, from the grey page
     engine = _engine()
     k = 72.0 / dpi
+    dark = gray < 160
+    min_length = int(40 / k)  # rules of 40 pt and longer
+    ruled = _rules(gray, min_length)
+    boxes, origin = _split_at_gutters(_detect(engine, shown, params), dark, params)
+    boxes, origin = _join_boxes(boxes, origin, dark, ruled)
+    read, _ = engine.text_rec([_crop(shown, box) for box in boxes]) if boxes else ([], 0)
     lines: list[TextLine] = []
-    heights = []
-    for top, bottom, keep_from, keep_to in _strips(rgb.shape[0], params):
-        found, _ = engine(np.ascontiguousarray(rgb[top:bottom]))
-        for quad, text, score in found or ():
-            xs, ys = [p[0] for p in quad], [p[1] + top for p in quad]
-            x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-            if not keep_from <= (y0 + y1) / 2 < keep_to or not str(text).strip():
-                continue
-            w, h = x1 - x0, y1 - y0
-            vertical = h > 2.5 * w and len(text) >= 3
-            size = _size(str(text), w, h, vertical)
-            heights.append(size)
-            lines.append(
-                TextLine(
-                    str(text),
-                    Box(x0 * k, y0 * k, x1 * k, y1 * k),
-                    round(size * k, 2),
-                    vertical=vertical,
-                    confidence=round(float(score), 3),
-                )
+    found: list[tuple[list[float], str, float]] = []
+    last: dict[int, int] = {}  # detected box -> where its last piece is in found
+    for box, source_box, (text, score) in zip(boxes, origin, read, strict=True):
+        text = str(text).strip()
+        if not text or score < params.min_confidence:
+            continue
+        at = last.get(source_box)
+        if at is not None and found[at][1][-1] in OPENERS:
+            # cut at the gap after a colon or an opening mark: one line after all (我国有多少房子：115万…)
+            before, before_text, before_score = found[at]
+            union = [min(before[0], box[0]), min(before[1], box[1]), max(before[2], box[2]), max(before[3], box[3])]
+            found[at] = (union, before_text + text, min(before_score, float(score)))
+            continue
+        last[source_box] = len(found)
+        found.append((box, text, float(score)))
+    for box, text, score in found:
+        w, h = box[2] - box[0], box[3] - box[1]
+        vertical = h > 2.5 * w and len(text) >= 3
+        along, across = (_extent(_ink_span(dark, box, axis)) for axis in (vertical, not vertical))
+        size = _size(text, along, across, w if vertical else h)
+        lines.append(
+            TextLine(
+                text,
+                Box(box[0] * k, box[1] * k, box[2] * k, box[3] * k),
+                round(size * k, 2),
+                vertical=vertical,
+                confidence=round(float(score), 3),
             )
-    if heights:
-        median = sorted(heights)[len(heights) // 2]
+        )
+    del dark
+    if lines:
+        median = sorted(line.size for line in lines)[len(lines) // 2] / k
         if median < params.min_line_px:
             need = dpi * params.min_line_px / median
             raise InputError(
                 f"{source or 'image'}: too small to read: its text lines are {median:.0f} px high; OCR needs "
                 f"{params.min_line_px:.0f} px or more (scan at {need:.0f} dpi or more)"
             )
-    min_length = int(40 / k)  # rules of 40 pt and longer
-    rules = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in _rules(gray, min_length)]
+    rules = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in ruled]
+    lines.sort(key=lambda line: (line.box.top, line.box.x0))
+    cell = max(2, int(round(2 / k)))  # cells of 2 pt
+    rows, cols = gray.shape[0] // cell, gray.shape[1] // cell
+    share = (gray[: rows * cell, : cols * cell] < 235).reshape(rows, cell, cols, cell).mean(axis=(1, 3))
+    pictures = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in _photos(share, boxes, cell, int(30 / k))]
     notes.insert(0, f"read by OCR (PP-OCRv4, RapidOCR) at {dpi:.0f} dpi")
-    return Page(number, image.width * k, image.height * k, lines, rules, [], source=source, notes=notes)
+    return Page(number, image.width * k, image.height * k, lines, rules, pictures, source=source, notes=notes)
 
 
 _MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"BM": "BMP"}
@@ -202,6 +408,3 @@ def read_image(source: str | Path | bytes, *, name: str | None = None, params: O
     if not page.lines:
         raise InputError(f"{label}: no text found in the image")
     return page
-
-
-__all__ += ["image_kind"]

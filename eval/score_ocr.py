@@ -1,0 +1,98 @@
+"""Score the OCR page reader on the generated pages of eval/pdf_pages.py, rasterised, with exact ground truth.
+
+    .venv/bin/python eval/score_ocr.py [--pages 12] [--dpi 300 200 150] [--degraded] [--show-failures]
+
+Each page is drawn at each resolution (pypdfium2), read by OCR (reading/ocr.py) and analysed by the same layout
+analysis as a PDF page, then scored with score_pages.py's scorer (headlines, body coverage, order-aware body
+score, leaks) plus the bodies' character accuracy: 1 - (edit distance / true characters), summed over the
+page's bodies. ``--degraded`` also reads each page as a JPEG (quality 50) turned by 0.6 degrees, as a
+scanner gives it. Writes eval/results/ocr_pages.json; models.md's OCR table is generated from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from jb_summarize.reading import render_page
+from jb_summarize.reading.ocr import read_image
+from pdf_pages import build_corpus
+from score_pages import score_page, summary
+
+RESULTS = Path(__file__).resolve().parent / "results" / "ocr_pages.json"
+DEGRADED = {"jpeg_quality": 50, "skew_degrees": 0.6}
+
+
+def page_image(data: bytes, dpi: float, degraded: bool) -> bytes:
+    """The page as an image file's bytes: PNG, or a skewed JPEG when ``degraded``."""
+    image = render_page(data, 1, dpi=dpi).convert("RGB")
+    out = io.BytesIO()
+    if degraded:
+        image = image.rotate(DEGRADED["skew_degrees"], fillcolor="white", expand=False)
+        image.save(out, format="JPEG", quality=DEGRADED["jpeg_quality"], dpi=(dpi, dpi))
+    else:
+        image.save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def score_setting(corpus, dpi: float, degraded: bool) -> list[dict]:
+    from jb_summarize.reading.layout import analyse_page
+    from jb_summarize.reading.pages import layout_article
+
+    pages = []
+    for i, (data, truth) in enumerate(corpus):
+        image = page_image(data, dpi, degraded)
+        start = time.perf_counter()
+        page = read_image(image, name=f"page_{i:02d}")
+        article = layout_article(analyse_page(page), f"page_{i:02d}")
+        scores = score_page(article, truth)
+        scores.update(seconds=round(time.perf_counter() - start, 2), page=i)
+        pages.append(scores)
+    return pages
+
+
+def ocr_summary(pages: list[dict]) -> dict:
+    chars = sum(p["chars"] for p in pages)
+    errors = sum(p["char_errors"] for p in pages)
+    return {**summary(pages), "char_accuracy": round(1 - errors / chars, 4) if chars else 1.0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--dpi", type=float, nargs="+", default=[300.0, 200.0, 150.0])
+    parser.add_argument("--degraded", action="store_true", help="also read skewed JPEGs at each resolution")
+    parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    corpus = build_corpus(args.pages, args.seed)
+    settings, every = {}, {}
+    for dpi in args.dpi:
+        for degraded in (False, True) if args.degraded else (False,):
+            name = f"{dpi:.0f} dpi" + (" JPEG q50, 0.6° skew" if degraded else " PNG")
+            pages = score_setting(corpus, dpi, degraded)
+            settings[name] = {"dpi": dpi, "degraded": degraded, "all": ocr_summary(pages)}
+            every[name] = pages
+            print(name, json.dumps(settings[name]["all"]), flush=True)
+            if args.show_failures:
+                for p in pages:
+                    if p["correct"] < p["headlines"] or p["found"] > p["correct"] or p["min_coverage"] < 0.97:
+                        print("  ", json.dumps(p, ensure_ascii=False))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {"seed": args.seed, "pages": args.pages, "peak_rss_mb": round(peak_mb), "settings": settings}
+    if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps({**result, "per_page": every}, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
