@@ -136,6 +136,10 @@ def _detect(engine, image, params: OCRParams) -> list[list[float]]:
     return boxes
 
 
+def _pixels(box: list[float]) -> tuple[int, ...]:
+    return tuple(round(v) for v in box)
+
+
 def _blank_runs(ink, least: float) -> list[tuple[int, int]]:
     """(start, end) of the runs of False in ``ink`` at least ``least`` long, the ends excluded."""
     import numpy as np
@@ -165,7 +169,7 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
 
     out, origin = [], []
     for n, box in enumerate(boxes):
-        x0, top, x1, bottom = (int(round(v)) for v in box)
+        x0, top, x1, bottom = _pixels(box)
         em = bottom - top
         if em <= 0 or x1 - x0 < 3 * em:
             out.append(box)
@@ -193,7 +197,7 @@ def _ink_span(dark, box: list[float], vertical: bool) -> tuple[int, int] | None:
     """Where the box's dark pixels begin and end along its line (pixels, page coordinates)."""
     import numpy as np
 
-    x0, top, x1, bottom = (max(0, int(round(v))) for v in box)
+    x0, top, x1, bottom = (max(0, v) for v in _pixels(box))
     area = dark[top:bottom, x0:x1]
     ink = np.nonzero(area.any(axis=1 if vertical else 0))[0]
     if not ink.size:
@@ -281,7 +285,7 @@ def _crop(image, box: list[float]):
     """The box's pixels as the recogniser wants them: a column of vertical text turned to lie along."""
     import numpy as np
 
-    x0, top, x1, bottom = (int(round(v)) for v in box)
+    x0, top, x1, bottom = _pixels(box)
     pad = (bottom - top) // 5 if x1 - x0 > bottom - top else 0  # thin marks at a line's ends (”) are kept
     crop = np.ascontiguousarray(image[max(0, top) : bottom, max(0, x0 - pad) : x1 + pad])
     return np.rot90(crop) if crop.shape[0] >= 1.5 * crop.shape[1] else crop
