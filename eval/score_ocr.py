@@ -1,12 +1,12 @@
 """Score the OCR page reader on the generated pages of eval/pdf_pages.py, rasterised, with exact ground truth.
 
-    .venv/bin/python eval/score_ocr.py [--pages 12] [--dpi 300 200 150] [--degraded] [--show-failures]
+    .venv/bin/python eval/score_ocr.py [--pages 12] [--dpi 300 200 150] [--degraded 200] [--show-failures]
 
 Each page is drawn at each resolution (pypdfium2), read by OCR (reading/ocr.py) and analysed by the same layout
 analysis as a PDF page, then scored with score_pages.py's scorer (headlines, body coverage, order-aware body
 score, leaks) plus the bodies' character accuracy: 1 - (edit distance / true characters), summed over the
-page's bodies. ``--degraded`` also reads each page as a JPEG (quality 50) turned by 0.6 degrees, as a
-scanner gives it. Writes eval/results/ocr_pages.json; models.md's OCR table is generated from it.
+page's bodies. At the ``--degraded`` resolutions each page is also read as a JPEG (quality 50) turned by
+0.6 degrees, as a scanner gives it. Writes eval/results/ocr_pages.json; models.md's OCR table is generated from it.
 """
 
 from __future__ import annotations
@@ -69,14 +69,16 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=12)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--dpi", type=float, nargs="+", default=[300.0, 200.0, 150.0])
-    parser.add_argument("--degraded", action="store_true", help="also read skewed JPEGs at each resolution")
+    parser.add_argument(
+        "--degraded", type=float, nargs="*", default=[200.0], metavar="DPI", help="also read skewed JPEGs at these"
+    )
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     corpus = build_corpus(args.pages, args.seed)
     settings, every = {}, {}
     for dpi in args.dpi:
-        for degraded in (False, True) if args.degraded else (False,):
+        for degraded in (False, True) if dpi in args.degraded else (False,):
             name = f"{dpi:.0f} dpi" + (" JPEG q50, 0.6° skew" if degraded else " PNG")
             pages = score_setting(corpus, dpi, degraded)
             settings[name] = {"dpi": dpi, "degraded": degraded, "all": ocr_summary(pages)}

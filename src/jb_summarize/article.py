@@ -98,6 +98,7 @@ class Section:
     byline: str | None = None  # 本报讯（记者 …）
     page: int | None = None  # 1-based page of a PDF or image it was read from
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points from the top left
+    low_confidence: tuple[tuple[str, float], ...] | None = None  # OCR lines read with low confidence
 
     @property
     def body(self) -> str:
@@ -125,6 +126,8 @@ class Section:
             value = getattr(self, key)
             if value is not None:  # only what a page reader found: text input keeps its records as they were
                 record[key] = list(value) if key == "bbox" else value
+        if self.low_confidence:
+            record["low_confidence"] = [{"text": text, "confidence": c} for text, c in self.low_confidence]
         return record
 
 

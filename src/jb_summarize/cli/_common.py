@@ -76,6 +76,16 @@ def pdf_input(source: str | None) -> tuple[Path, str | None] | None:
     return path, (str(page) if page is not None else None)
 
 
+def image_input(source: str | None) -> Path | None:
+    """The file when ``source`` is a page image (PNG, JPEG, TIFF, BMP), read by OCR."""
+    from ..reading import file_head
+    from ..reading.ocr import image_kind
+
+    if source is None or source == "-" or not Path(source).is_file():
+        return None
+    return Path(source) if image_kind(file_head(Path(source))) else None
+
+
 def add_pages_argument(parser: argparse.ArgumentParser) -> None:
     """``--pages 1-4,7``: the pages of a PDF to read."""
     parser.add_argument(

@@ -102,13 +102,13 @@ def output_stem(article_id: str) -> str:
 
 
 def _page_view(article: Article, records: list[dict[str, Any]]) -> str | None:
-    """The page image with its sections outlined, for an article read from a PDF page."""
+    """The page image with its sections outlined, for an article read from a PDF page or a page image."""
     if article.page is None or article.source is None or article.page_size is None:
         return None
     from ..reading.render import page_data_uri
 
     try:
-        return page_view(page_data_uri(article.source, article.page), article.page_size, records)
+        return page_view(page_data_uri(article.source, article.page, article.page_size), article.page_size, records)
     except (OSError, ValueError) as exc:  # the page can no longer be rendered: the report goes on without it
         print(f"{PROG}: the report shows no page image ({exc})", file=sys.stderr)
         return None

@@ -8,7 +8,17 @@ from pathlib import Path
 
 from ..article import explain_article
 from ..report import SECTION_FORMATS, render_explanation, render_layout_explanation, render_sections
-from ._common import PROG, CLIError, add_pages_argument, formatter, pdf_input, read_articles, read_text, reading
+from ._common import (
+    PROG,
+    CLIError,
+    add_pages_argument,
+    formatter,
+    image_input,
+    pdf_input,
+    read_articles,
+    read_text,
+    reading,
+)
 
 
 def _explain_pdf(args: argparse.Namespace, pdf: Path, pages: str | None) -> int:
@@ -36,12 +46,31 @@ def _explain_pdf(args: argparse.Namespace, pdf: Path, pages: str | None) -> int:
     return 0
 
 
+def _explain_image(args: argparse.Namespace, image: Path) -> int:
+    from ..reading.pages import read_image_layout
+    from ..reading.render import draw_layout
+
+    with reading(str(image)):
+        _, layout, problem = read_image_layout(image)
+        if layout is None:
+            raise CLIError(f"{image}: {problem}")
+        if args.explain_image:
+            draw_layout(image, layout, Path(args.explain_image))
+            print(f"wrote {args.explain_image}", file=sys.stderr)
+    if args.explain:
+        sys.stdout.write(render_layout_explanation([layout]))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     pdf = pdf_input(args.input)
-    if args.explain_image and pdf is None:
-        raise CLIError("--explain-image draws a PDF page: give a PDF input")
+    image = image_input(args.input)
+    if args.explain_image and pdf is None and image is None:
+        raise CLIError("--explain-image draws a page: give a PDF or a page image")
     if pdf is not None and (args.explain or args.explain_image):
         return _explain_pdf(args, pdf[0], args.pages or pdf[1])
+    if image is not None and (args.explain or args.explain_image):
+        return _explain_image(args, image)
     if args.explain:
         if args.pages:
             raise CLIError("--pages is for a PDF input")
@@ -61,8 +90,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "when none was found) and the normalised body; photo captions, credits, the page title and\n"
             "(for PDFs) the header, footer, editors' and jump lines are kept out of the bodies.\n\n"
             "Input: a PDF page as published (read by its layout: positions, sizes, fonts; one article per\n"
-            "page, ids FILE.pdf#N), or PDF-extracted text in UTF-8 (with or without BOM), UTF-16 with a BOM,\n"
-            "GB18030 or Big5."
+            "page, ids FILE.pdf#N; a scanned page, or one whose fonts have no Unicode map, is read by OCR),\n"
+            "a page image (PNG, JPEG, TIFF, BMP; read by OCR, then by the same layout analysis), a saved web\n"
+            "page, or PDF-extracted text in UTF-8 (with or without BOM), UTF-16 with a BOM, GB18030 or Big5."
         ),
         epilog=(
             "examples:\n"
@@ -71,11 +101,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             f"  {PROG} sections page.pdf                 # a newspaper page as published\n"
             f"  {PROG} sections edition.pdf --pages 1-4\n"
             f"  {PROG} sections page.pdf --explain --explain-image roles.png\n"
+            f"  {PROG} sections scan.jpg --explain       # a page image, through OCR\n"
             f"  {PROG} sections page.txt --explain       # each line's role and the cue that decided it\n"
             f"  {PROG} sections - < page.txt | jq -r .headline"
         ),
     )
-    p.add_argument("input", nargs="?", metavar="FILE|-", help="PDF or text file, or - for stdin (default: the seed)")
+    p.add_argument(
+        "input",
+        nargs="?",
+        metavar="FILE|-",
+        help="PDF, page image, web page or text file, or - for stdin (default: the seed)",
+    )
     p.add_argument(
         "--format",
         choices=SECTION_FORMATS,

@@ -12,7 +12,7 @@ from ..text import InputError
 from .html import fetch_url, looks_like_html, read_html, url_stem
 from .layout import LayoutParams
 from .ocr import image_kind
-from .pages import check_article, read_pdf_articles
+from .pages import check_article, read_image_article, read_pdf_articles
 from .pdf import count_pages, is_pdf
 
 __all__ = ["file_head", "load_article", "load_articles", "pdf_source"]
@@ -45,13 +45,6 @@ def pdf_source(source: str | Path | bytes) -> tuple[Path | bytes, int | None] | 
     return (path, None) if is_pdf(file_head(path)) else None
 
 
-def _refuse_images(head: bytes, name: str) -> None:
-    """A page image gets a clear error (it needs OCR), not 'binary file'."""
-    kind = image_kind(head)
-    if kind is not None:
-        raise InputError(f"{name}: a page image ({kind}); reading images needs OCR, which this version cannot do yet")
-
-
 def load_articles(
     source: str | Path | bytes,
     pages: str | Sequence[int] | None = None,
@@ -74,7 +67,8 @@ def load_articles(
 
 def load_article(source: str | Path | bytes, doc_id: str | None = None, params: LayoutParams | None = None) -> Article:
     """Read a newspaper page into an Article: a PDF page (``page.pdf``, one page; ``edition.pdf#3`` for one
-    page of several), a saved web page (``page.html``) or a URL (``https://…``, fetched with a 10 s timeout),
+    page of several; a scanned page is read by OCR), a page image (PNG, JPEG, TIFF, BMP: OCR), a saved web
+    page (``page.html``) or a URL (``https://…``, fetched with a 10 s timeout),
     or a UTF-8 / UTF-16 / GB18030 / Big5 text file (or ``-`` for stdin, or the file's bytes). Text already in a
     string goes to ``parse_article``. A page that cannot be read raises InputError."""
     if not isinstance(source, (str, Path, bytes)) or str(source) == "":
@@ -95,7 +89,8 @@ def load_article(source: str | Path | bytes, doc_id: str | None = None, params: 
     pdf = pdf_source(source)
     if pdf is None:
         head = source[:2048] if isinstance(source, bytes) else file_head(Path(source))
-        _refuse_images(head, name)
+        if image_kind(head):  # a scan: read by OCR
+            return read_image_article(source, doc_id, name=name, params=params)
         if looks_like_html(head):  # markup is never passed on as text
             data = source if isinstance(source, bytes) else Path(source).read_bytes()
             return read_html(data, doc_id or (Path(name).stem if not isinstance(source, bytes) else "page"), name)

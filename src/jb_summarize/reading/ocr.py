@@ -372,7 +372,7 @@ def ocr_image(
             )
     rules = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in ruled]
     lines.sort(key=lambda line: (line.box.top, line.box.x0))
-    cell = max(2, int(round(2 / k)))  # cells of 2 pt
+    cell = max(2, round(2 / k))  # cells of 2 pt
     rows, cols = gray.shape[0] // cell, gray.shape[1] // cell
     share = (gray[: rows * cell, : cols * cell] < 235).reshape(rows, cell, cols, cell).mean(axis=(1, 3))
     pictures = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in _photos(share, boxes, cell, int(30 / k))]

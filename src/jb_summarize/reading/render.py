@@ -6,10 +6,12 @@ import base64
 import io
 from pathlib import Path
 
+from .files import file_head
 from .layout import PageLayout
+from .ocr import image_kind
 from .pdf import render_page
 
-__all__ = ["ROLE_COLOURS", "draw_layout", "page_data_uri"]
+__all__ = ["ROLE_COLOURS", "draw_layout", "page_data_uri", "page_picture"]
 
 # One colour per role, so that a person sees at a glance what the page was read as.
 ROLE_COLOURS = {
@@ -32,9 +34,24 @@ ROLE_COLOURS = {
 }
 
 
-def page_data_uri(source: str | Path | bytes, number: int, dpi: float = 72.0, quality: int = 70) -> str:
+def page_picture(source: str | Path | bytes, number: int, size: tuple[float, float], dpi: float):
+    """Page ``number`` of a PDF, or a page image, as a PIL image at ``dpi`` (``size``: the page in points)."""
+    from PIL import Image
+
+    head = source[:16] if isinstance(source, bytes) else file_head(Path(source))
+    if not image_kind(head):
+        return render_page(source, number, dpi)
+    Image.MAX_IMAGE_PIXELS = None
+    picture = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+    picture.draft("RGB", (int(size[0] * dpi / 72), int(size[1] * dpi / 72)))
+    return picture.convert("RGB").resize((round(size[0] * dpi / 72), round(size[1] * dpi / 72)))
+
+
+def page_data_uri(
+    source: str | Path | bytes, number: int, size: tuple[float, float], dpi: float = 72.0, quality: int = 70
+) -> str:
     """Page ``number`` as a JPEG ``data:`` URI (72 dpi: one pixel a point, the report's coordinates)."""
-    image = render_page(source, number, dpi).convert("RGB")
+    image = page_picture(source, number, size, dpi).convert("RGB")
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=quality)
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
@@ -44,7 +61,8 @@ def draw_layout(source: str | Path | bytes, layout: PageLayout, path: str | Path
     """The page with every block outlined in its role's colour and labelled with the role (and its section)."""
     from PIL import ImageDraw
 
-    image = render_page(source, layout.page.number, dpi).convert("RGB")
+    size = (layout.page.width, layout.page.height)
+    image = page_picture(source, layout.page.number, size, dpi).convert("RGB")
     draw = ImageDraw.Draw(image, "RGBA")
     scale = dpi / 72.0
     for block in layout.blocks:

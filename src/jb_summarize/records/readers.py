@@ -23,7 +23,8 @@ from .writer import Record
 __all__ = ["BadRecord", "Record", "parse_shard", "read_records", "records_dataset"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
-PAGE_SUFFIXES = (".pdf", ".html", ".htm")  # newspaper and web pages: one record per section
+# newspaper pages, page images (OCR) and web pages: one record per section
+PAGE_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".html", ".htm")
 HUB_PREFIX = "hf:"
 
 
@@ -156,7 +157,7 @@ def read_records(
     """Records (or BadRecords) from text files, PDF and web pages (a record per section), folders of them, stdin,
     JSONL/CSV/TSV/Parquet, saved datasets,
     or hub datasets named ``hf:NAME`` (only when asked for so: a path that does not exist is an error)."""
-    from ..reading import is_pdf, load_article, looks_like_html
+    from ..reading import load_article
 
     for name in inputs:
         path = Path(name)
@@ -172,7 +173,7 @@ def read_records(
             yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field)
         elif name == "-":
             data = sys.stdin.buffer.read()
-            if is_pdf(data) or looks_like_html(data):  # a page on stdin: a record per section, never its markup
+            if _is_page(data[:2048]):  # a page on stdin: a record per section, never its markup
                 try:
                     article = load_article(data, doc_id="stdin")
                 except InputError as exc:
@@ -188,7 +189,7 @@ def read_records(
             wanted = TEXT_SUFFIXES + PAGE_SUFFIXES
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
             if not files:
-                raise InputError(f"{name}: no .txt, .pdf or .html files in this folder")
+                raise InputError(f"{name}: no .txt, .pdf, page image or .html files in this folder")
             for file in files:
                 if file.suffix.lower() in PAGE_SUFFIXES:
                     yield from _page_file(file, str(file.relative_to(path)))
@@ -226,10 +227,17 @@ def _text_file(path: Path, rid: str) -> Iterator[Record | BadRecord]:
 
 def _starts_like_page(path: Path) -> bool:
     """A PDF or a web page, whatever its name says."""
-    from ..reading import file_head, is_pdf, looks_like_html
+    from ..reading import file_head
 
-    head = file_head(path)
-    return is_pdf(head) or looks_like_html(head)
+    return _is_page(file_head(path))
+
+
+def _is_page(head: bytes) -> bool:
+    """Bytes that start like a PDF, a page image or a web page."""
+    from ..reading import is_pdf, looks_like_html
+    from ..reading.ocr import image_kind
+
+    return is_pdf(head) or image_kind(head) is not None or looks_like_html(head)
 
 
 def _page_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
