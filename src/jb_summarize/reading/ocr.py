@@ -347,7 +347,12 @@ def ocr_image(
             continue
         last[source_box] = len(found)
         found.append((box, text, float(score)))
+    text_boxes = []
     for box, text, score in found:
+        x0, top, x1, bottom = (max(0, v) for v in _pixels(box))
+        if score < params.low_confidence and (gray[top:bottom, x0:x1] < 235).mean() > 0.6:
+            continue  # a photo's texture taken for text: not white enough around its "characters"
+        text_boxes.append(box)
         w, h = box[2] - box[0], box[3] - box[1]
         vertical = h > 2.5 * w and len(text) >= 3
         along, across = (_extent(_ink_span(dark, box, axis)) for axis in (vertical, not vertical))
@@ -375,7 +380,7 @@ def ocr_image(
     cell = max(2, round(2 / k))  # cells of 2 pt
     rows, cols = gray.shape[0] // cell, gray.shape[1] // cell
     share = (gray[: rows * cell, : cols * cell] < 235).reshape(rows, cell, cols, cell).mean(axis=(1, 3))
-    pictures = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in _photos(share, boxes, cell, int(30 / k))]
+    pictures = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in _photos(share, text_boxes, cell, int(30 / k))]
     notes.insert(0, f"read by OCR (PP-OCRv4, RapidOCR) at {dpi:.0f} dpi")
     return Page(number, image.width * k, image.height * k, lines, rules, pictures, source=source, notes=notes)
 
