@@ -175,7 +175,7 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
             out.append(box)
             origin.append(n)
             continue
-        band = dark[top + em // 4 : bottom - em // 4, x0:x1]
+        band = dark[top + em // 8 : bottom - em // 8, x0:x1]  # a comma sits low: keep it in
         ink = band.any(axis=0) if band.size else np.zeros(0, bool)
         y = (box[1] + box[3]) / 2
         cuts = [
@@ -218,7 +218,7 @@ def _join_boxes(
 
     Level pieces of one height (or pieces of one vertical column) are one line when the gap between their ink
     holds marks of its own (a quote mark, a colon the detector left out) and is at most 1.5 line heights, or
-    when it is blank and at most half a line height and the body's line height (a gutter is wider); never
+    when it is blank and at most 0.9 of a line height and of the body's line height (a gutter is wider); never
     across a rule, nor where a gutter cut them apart on purpose.
     """
     import numpy as np
@@ -271,7 +271,7 @@ def _join_boxes(
                     for r in rules
                 )
             marked = between.size > 0 and int(np.count_nonzero(between)) >= 0.01 * size * size
-            if ruled or not (marked or gap <= min(0.5 * size, body)):
+            if ruled or not (marked or gap <= min(0.9 * size, 0.9 * body)):
                 continue
             joined = [min(left[0], box[0]), min(left[1], box[1]), max(left[2], box[2]), max(left[3], box[3])]
             groups[k] = (joined, left_origin, vertical)
