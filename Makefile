@@ -27,9 +27,9 @@ $(STAMP): pyproject.toml Makefile
 
 setup: $(STAMP)
 
-# The main job: fetch the default model (1.1 GB, once) and run the seed article end to end.
+# The main job: fetch the default model (1.1 GB, once) and run the seed article end to end (again: replaced).
 run: $(STAMP)
-	$(VENV)/bin/jb-summarize run --output-dir output
+	$(VENV)/bin/jb-summarize run --output-dir output --overwrite
 
 # Everything, the real-model tests included (they fetch the 0.5B model, 480 MB, once).
 test: $(STAMP)

@@ -154,5 +154,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-check-model", action="store_true", help="skip the small random check model")
     p.add_argument("--timeout", type=positive_float, default=300.0, metavar="S", help="seconds per decode check (300)")
     p.add_argument("--json", action="store_true", help="the report as one JSON object")
-    p.add_argument("--quiet", action="store_true", help="print only problems (for scripts and `make setup`)")
     p.set_defaults(func=doctor)

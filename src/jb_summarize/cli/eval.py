@@ -229,7 +229,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--no-glossary", action="store_true", help="translate without the bundled glossary")
     r.add_argument("--offline", action="store_true", help="never download a model")
     r.add_argument("--output", metavar="FILE", help="JSON result (default eval/results/TASK-BENCHMARK-MODEL.json)")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=run_benchmark)
 
     c = actions.add_parser(

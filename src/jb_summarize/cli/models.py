@@ -107,7 +107,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     fetching.add_argument("name", help="registry name, e.g. qwen2.5-coder-1.5b-instruct-q4_k_m")
     fetching.add_argument("--force", action="store_true", help="fetch again even when present and verified")
-    fetching.add_argument("--quiet", action="store_true", help="no progress bar")
     fetching.set_defaults(func=fetch)
     verifying = actions.add_parser(
         "verify",

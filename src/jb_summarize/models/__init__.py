@@ -3,6 +3,7 @@ contract (``base.py``). What the CLI and the tasks use is exported here; the res
 
 from .base import GREEDY, Decoding, TextGenerator
 from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
+from .device import resolve_device
 from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
 from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator, quiet_transformers
 from .hub import ModelNotAvailableError, resolve_model_dir
@@ -42,6 +43,7 @@ __all__ = [
     "probe_gguf",
     "provenance",
     "quiet_transformers",
+    "resolve_device",
     "resolve_model_dir",
     "split_generator_options",
 ]
