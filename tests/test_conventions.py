@@ -8,8 +8,8 @@ import logging
 import warnings
 
 import pytest
-from helpers import FakeGenerator, run_cli
 
+from helpers import FakeGenerator, run_cli
 from jb_summarize import load_translator
 from jb_summarize.cli import main
 from jb_summarize.models import ModelNotAvailableError, resolve_device
