@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .article import load_seed_article
+from .extras import require
 from .metrics import corpus_statistics, default_metrics, paired_bootstrap, score
 from .results import library_versions, peak_rss_mb
 
@@ -48,7 +49,7 @@ def references_dir() -> Path:
 
 def _lines(path: Path) -> list[str]:
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: benchmark file not found (set JB_SUMMARIZE_DATA?)")
+        raise FileNotFoundError(_missing(path))
     return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
 
 
@@ -57,7 +58,7 @@ def _from_columns(
 ):
     """A benchmark whose items come from running text: each item also carries the source before it in that
     text (``previous``, for document context; by default the item before it)."""
-    import datasets
+    datasets = require("datasets", "hf", "benchmarks")
 
     previous = list(previous) if previous is not None else ["", *sources[:-1]]
     return datasets.Dataset.from_dict(
@@ -94,8 +95,19 @@ def _named(name: str):
     raise KeyError(name)
 
 
+def _missing(path: Path) -> str:
+    """Why a benchmark file is missing, and what to set."""
+    return (
+        f"{path}: benchmark file not found; set JB_SUMMARIZE_DATA to the folder that holds the benchmark data "
+        f"(now {data_dir()}, the default being ../shared/data beside the current folder)"
+    )
+
+
 def _load_file(path: Path, text_field: str, ref_field: str, id_field: str | None):
-    import datasets
+    datasets = require("datasets", "hf", "benchmarks")
+
+    if not path.is_file():
+        raise FileNotFoundError(_missing(path))
 
     suffix = path.suffix.lower()
     kind = {".jsonl": "json", ".json": "json", ".csv": "csv", ".tsv": "csv"}.get(suffix)
@@ -126,7 +138,7 @@ def load_benchmark(
 ):
     """A benchmark as a Dataset(id, source, reference; and previous, the source before each item, where the
     items are consecutive text); ``limit`` takes a fixed-seed sample in original order."""
-    import datasets
+    datasets = require("datasets", "hf", "benchmarks")
 
     datasets.disable_progress_bars()
     path = Path(name_or_path)

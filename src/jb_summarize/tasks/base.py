@@ -31,6 +31,7 @@ __all__ = ["ModelTask", "Task", "UnsupportedOptionWarning", "check_texts", "chun
 class UnsupportedOptionWarning(UserWarning):
     """An option the caller asked for that the model's backend cannot honour (also in ``info.notes``)."""
 
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
