@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..models import REGISTRY, fetch_model, model_home, model_path, model_state, models_markdown
+from ..models import REGISTRY, fetch_model, in_hub_cache, model_home, model_path, model_state, models_markdown
 from ._common import PROG, CLIError, formatter, progress_enabled
 
 
@@ -15,7 +15,7 @@ def _present(name: str) -> str:
         return "built in"
     if spec.file:
         return {"ok": "yes", "missing": "no"}.get(model_state(spec), model_state(spec))
-    return "hub cache"
+    return "yes (hub cache)" if in_hub_cache(spec) else "no (hub)"
 
 
 def list_models(args: argparse.Namespace) -> int:
