@@ -195,3 +195,49 @@ def test_run_refuses_to_overwrite_without_overwrite_or_resume(tmp_path):
     records.write_text("", encoding="utf-8")
     assert main([*argv, "--overwrite"]) == 0
     assert len(records.read_text(encoding="utf-8").splitlines()) == 6  # the same run again, from nothing
+
+
+def test_doctor_help_says_what_the_weight_layout_code_does(capsys):
+    from jb_summarize.models import choose_weight_layout
+
+    with pytest.raises(SystemExit):
+        main(["doctor", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert not choose_weight_layout(frozenset({"avx512f"}), "auto").repack  # plain on every CPU by default
+    assert not choose_weight_layout(frozenset({"amx_tile"}), "auto").repack
+    assert "=off or auto (the default) keeps plain ones: on every CPU" in text
+    assert "repacked ones elsewhere" not in text
+
+
+def test_models_list_says_hub_models_are_not_here_when_the_cache_lacks_them(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    import huggingface_hub.constants as hub_constants
+
+    monkeypatch.setattr(hub_constants, "HF_HUB_CACHE", str(tmp_path))
+    assert main(["models", "list", "--json"]) == 0
+    rows = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["opus-mt-zh-en"]["present"] == "no (hub)"
+    assert "hub cache" not in rows["opus-mt-zh-en"]["present"]
+
+
+def test_sections_help_names_every_encoding_it_reads(capsys):
+    with pytest.raises(SystemExit):
+        main(["sections", "--help"])
+    text = capsys.readouterr().out
+    for encoding in ("UTF-8", "UTF-16", "GB18030", "Big5"):
+        assert encoding in text
+
+
+def test_the_seed_runtime_is_typed_nowhere_but_in_the_measurements():
+    """README and docs give timings only from models.md's generated data (the README's generated block)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = root / "README.md"
+    outside = re.sub(
+        r"<!-- quickstart:begin -->.*?<!-- quickstart:end -->", "", readme.read_text(encoding="utf-8"), flags=re.S
+    )
+    for page in [readme, *sorted((root / "docs").glob("*.md"))]:
+        text = outside if page == readme else page.read_text(encoding="utf-8")
+        assert not re.search(r"\b([3-9]\d|\d{3,})(\.\d+)? s\b", text), page.name  # a run time, not a timeout
