@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import real_home
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BLOCK = re.compile(r"^```(bash|python)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -28,7 +30,7 @@ def _blocks() -> list:
     for number, match in enumerate(BLOCK.finditer(README.read_text(encoding="utf-8")), start=1):
         kind, code = match.groups()
         marks = [pytest.mark.slow] if NEEDS_WEIGHTS.search(code) else []
-        params.append(pytest.param(kind, code, id=f"{kind}-{number}", marks=marks))
+        params.append(pytest.param(kind, code, bool(marks), id=f"{kind}-{number}", marks=marks))
     return params
 
 
@@ -39,10 +41,13 @@ def test_the_readme_has_code_blocks_and_stays_short():
     assert "## Contents" in text
 
 
-@pytest.mark.parametrize(("kind", "code"), _blocks())
-def test_readme_block_runs(kind, code, tmp_path):
+@pytest.mark.parametrize(("kind", "code", "real_weights"), _blocks())
+def test_readme_block_runs(kind, code, real_weights, tmp_path):
     bindir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    if real_weights:  # the user's model cache, where the real weights are (fetched there if missing)
+        env["JB_SUMMARIZE_HOME"] = real_home()
+        env.pop("JB_SUMMARIZE_OFFLINE", None)
     if kind == "python":
         proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, timeout=1800)
     else:
