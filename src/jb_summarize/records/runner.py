@@ -75,7 +75,7 @@ class BatchCallable:
 
         ds.map(BatchCallable("summarize", "lead"), batched=True)
         ray_ds.map_batches(BatchCallable, fn_constructor_kwargs={"task": "translate", "model": NAME},
-                           concurrency=2, batch_size=16)
+                           compute=ray.data.ActorPoolStrategy(size=2), num_cpus=2, batch_size=16)
     """
 
     def __init__(self, task: str, model: str, column: str = "text", output: str | None = None, **options: Any):
