@@ -34,7 +34,8 @@ run: $(STAMP)
 # Everything, the real-model tests included (they fetch the 0.5B model, 480 MB, once).
 test: $(STAMP)
 	$(PY) -m ruff check src tests eval
-	$(PY) eval/update_models_md.py --check
+	$(PY) eval/rescore_results.py --check   # stored results scored by the current metrics
+	$(PY) eval/update_models_md.py --check  # models.md and README's timings generated from them
 	$(PY) -m pytest -q
 
 # The quick suite: no real weights.
@@ -46,6 +47,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check src tests eval
 
 models-md: $(STAMP)
+	$(PY) eval/rescore_results.py
 	$(PY) eval/update_models_md.py
 
 clean:
