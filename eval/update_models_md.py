@@ -1,7 +1,7 @@
-"""Regenerate the generated blocks of models.md (between <!-- NAME:begin --> and <!-- NAME:end -->).
+"""Regenerate the generated blocks of models.md and README.md (between <!-- NAME:begin --> and <!-- NAME:end -->).
 
 .venv/bin/python eval/update_models_md.py          # rewrite models.md
-.venv/bin/python eval/update_models_md.py --check  # exit 1 if models.md is out of date
+.venv/bin/python eval/update_models_md.py --check  # exit 1 if models.md or README.md is out of date
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from jb_summarize.models import models_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_MD = ROOT / "models.md"
+README = ROOT / "README.md"
 RESULTS = ROOT / "eval" / "results"
 
 
@@ -238,6 +239,22 @@ def levers_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
+def quickstart_markdown() -> str:
+    """README's quick-start timings: the whole seed article (`jb-summarize run`, default options) per model and
+    CPU, from the same eval/results/bench.json rows as models.md's whole-article table."""
+    path = RESULTS / "bench.json"
+    records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    runs = [
+        r
+        for r in records
+        if r.get("task") == "seed-article" and "error" not in r and "part" not in r and r.get("unit") == "sentence"
+    ]
+    lines = ["| CPU | model | seconds | peak RSS MB |", "|---|---|---|---|"]
+    for r in runs:
+        lines.append(f"| {r.get('cpu', '-')} (2 cores) | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
+    return "\n".join(lines) + "\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
     "levers": levers_markdown,
     "sections": sections_markdown,
@@ -248,16 +265,19 @@ BLOCKS: dict[str, Callable[[], str]] = {
 }
 
 
-def replace_block(text: str, name: str, content: str) -> str:
+README_BLOCKS: dict[str, Callable[[], str]] = {"quickstart": quickstart_markdown}
+
+
+def replace_block(text: str, name: str, content: str, where: str = "models.md") -> str:
     pattern = re.compile(f"(<!-- {name}:begin -->\n).*?(<!-- {name}:end -->)", re.DOTALL)
     if not pattern.search(text):
-        raise SystemExit(f"models.md has no <!-- {name}:begin --> ... <!-- {name}:end --> block")
+        raise SystemExit(f"{where} has no <!-- {name}:begin --> ... <!-- {name}:end --> block")
     return pattern.sub(lambda m: m.group(1) + content + m.group(2), text)
 
 
-def render(text: str) -> str:
-    for name, make in BLOCKS.items():
-        text = replace_block(text, name, make())
+def render(text: str, blocks: dict[str, Callable[[], str]] = BLOCKS, where: str = "models.md") -> str:
+    for name, make in blocks.items():
+        text = replace_block(text, name, make(), where)
     return text
 
 
@@ -265,14 +285,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only check that models.md is up to date")
     args = parser.parse_args()
-    current = MODELS_MD.read_text(encoding="utf-8")
-    updated = render(current)
-    if args.check:
+    stale = []
+    for path, blocks in ((MODELS_MD, BLOCKS), (README, README_BLOCKS)):
+        current = path.read_text(encoding="utf-8")
+        updated = render(current, blocks, path.name)
         if updated != current:
-            print("models.md is out of date: run eval/update_models_md.py", file=sys.stderr)
-            return 1
-        return 0
-    MODELS_MD.write_text(updated, encoding="utf-8")
+            stale.append(path.name)
+            if not args.check:
+                path.write_text(updated, encoding="utf-8")
+    if args.check and stale:
+        print(f"{' and '.join(stale)} out of date: run eval/update_models_md.py", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -35,6 +36,11 @@ class FakeGenerator(TextGenerator):
             {"inputs": list(inputs), "max_new_tokens": list(max_new_tokens), "batch_size": batch_size, **options}
         )
         return [self.respond(x, options) for x in inputs]
+
+
+def real_home() -> str:
+    """The user's model cache, not the per-test temporary one."""
+    return os.environ.get("JB_SUMMARIZE_REAL_HOME") or str(Path.home() / ".cache" / "jb_summarize")
 
 
 def run_cli(

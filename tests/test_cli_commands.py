@@ -49,7 +49,7 @@ def test_run_with_tiny_models_and_resume(tmp_path, tiny_mt5, tiny_marian) -> Non
     assert main([*args, "--resume"]) == 0  # a finished article summary is kept on --resume
     assert json.loads(brief.read_text())["id"] == "kept"
     assert "上次的概括。" in (tmp_path / "jiangbei-2022.md").read_text()
-    assert main([*args, "--no-article-summary"]) == 0
+    assert main([*args, "--no-article-summary", "--overwrite"]) == 0
     assert "The article in brief" not in (tmp_path / "jiangbei-2022.md").read_text()
 
 

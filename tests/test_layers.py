@@ -1,4 +1,4 @@
-"""The architecture as a test: imports inside the package run one way, down the layers README.md lists."""
+"""The architecture as a test: imports inside the package run one way, down the layers docs/contributing.md lists."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ LAYERS = [
     ["reading"],
     ["article"],
     ["sentences"],
-    ["text"],
+    ["text", "extras"],
 ]
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 

@@ -6,11 +6,9 @@ Slow: deselect with ``-m "not slow"`` (``make test-quick``). CI runs it.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from helpers import real_home
 from jb_summarize import load_seed_article
 from jb_summarize.glossary import load_glossary
 from jb_summarize.models.fetch import fetch_model, is_present
@@ -30,11 +28,6 @@ ITEMS = {
     "江北区活力涌动奋发向前": ["Jiangbei"],
     "宁波上海世界外国语学校、江北中学二期投用，省级现代化学校数量达到10所；": ["Ningbo", "Jiangbei", "10"],
 }
-
-
-def real_home() -> str:
-    """The user's model cache, not the per-test temporary one."""
-    return os.environ.get("JB_SUMMARIZE_REAL_HOME") or str(Path.home() / ".cache" / "jb_summarize")
 
 
 def _real_model(name: str):

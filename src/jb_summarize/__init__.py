@@ -1,5 +1,7 @@
 """jb-summarize: summarise Chinese news text and translate it into English with pretrained models."""
 
+import logging
+
 from .article import Article, Section, load_seed_article, parse_article
 from .models.hub import ModelNotAvailableError
 from .reading import load_article, load_articles
@@ -9,6 +11,10 @@ from .tasks import Summarizer, Task, Translator, load_summarizer, load_task, loa
 from .text import InputError, normalize
 
 __version__ = "0.1.0"
+
+# The library logs through logging.getLogger("jb_summarize"); it prints nothing unless its user configures
+# logging (the CLI does: -v / -q).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "Article",

@@ -156,8 +156,11 @@ class Article:
         return [s.to_record() for s in self.sections]
 
     def to_dataset(self) -> datasets.Dataset:
-        """One row per section: id, index, headline, text, n_chars, n_paragraphs, n_sentences."""
-        import datasets
+        """One row per section: id, index, headline, text, n_chars, n_paragraphs, n_sentences (needs the [hf]
+        extra's ``datasets``)."""
+        from .extras import require
+
+        datasets = require("datasets", "hf", "Article.to_dataset")
 
         features = datasets.Features(
             {

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from .article import load_seed_article
-from .metrics import ROUGE_TYPES, corpus_statistics, paired_bootstrap, score
+from .extras import require
+from .metrics import corpus_statistics, default_metrics, paired_bootstrap, score
 from .results import library_versions, peak_rss_mb
 
-__all__ = ["BENCHMARKS", "compare_results", "data_dir", "evaluate", "load_benchmark"]
+__all__ = ["BENCHMARKS", "compare_outputs", "compare_results", "data_dir", "evaluate", "load_benchmark"]
 
 BENCHMARKS = {"seed": "zh", "lcsts": "zh", "wmt21": "en", "wmt21-titles": "en", "seed-en": "en"}
 SAMPLE_SEED = 12345
@@ -48,7 +49,7 @@ def references_dir() -> Path:
 
 def _lines(path: Path) -> list[str]:
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: benchmark file not found (set JB_SUMMARIZE_DATA?)")
+        raise FileNotFoundError(_missing(path))
     return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
 
 
@@ -57,7 +58,7 @@ def _from_columns(
 ):
     """A benchmark whose items come from running text: each item also carries the source before it in that
     text (``previous``, for document context; by default the item before it)."""
-    import datasets
+    datasets = require("datasets", "hf", "benchmarks")
 
     previous = list(previous) if previous is not None else ["", *sources[:-1]]
     return datasets.Dataset.from_dict(
@@ -94,8 +95,19 @@ def _named(name: str):
     raise KeyError(name)
 
 
+def _missing(path: Path) -> str:
+    """Why a benchmark file is missing, and what to set."""
+    return (
+        f"{path}: benchmark file not found; set JB_SUMMARIZE_DATA to the folder that holds the benchmark data "
+        f"(now {data_dir()}, the default being ../shared/data beside the current folder)"
+    )
+
+
 def _load_file(path: Path, text_field: str, ref_field: str, id_field: str | None):
-    import datasets
+    datasets = require("datasets", "hf", "benchmarks")
+
+    if not path.is_file():
+        raise FileNotFoundError(_missing(path))
 
     suffix = path.suffix.lower()
     kind = {".jsonl": "json", ".json": "json", ".csv": "csv", ".tsv": "csv"}.get(suffix)
@@ -126,7 +138,7 @@ def load_benchmark(
 ):
     """A benchmark as a Dataset(id, source, reference; and previous, the source before each item, where the
     items are consecutive text); ``limit`` takes a fixed-seed sample in original order."""
-    import datasets
+    datasets = require("datasets", "hf", "benchmarks")
 
     datasets.disable_progress_bars()
     path = Path(name_or_path)
@@ -197,18 +209,54 @@ def evaluate(
 
 
 def _references(result: dict[str, Any]) -> dict[str, str]:
-    """Reference by item id: stored in the result, else read again from its benchmark."""
+    """Reference by item id: stored in the result (every result written now stores them), else read again
+    from its benchmark (older results)."""
     items = result.get("items") or []
     if items and all("reference" in item for item in items):
         return {str(item["id"]): item["reference"] for item in items}
-    dataset = load_benchmark(result["benchmark"], limit=result.get("limit"))
+    try:
+        dataset = load_benchmark(result["benchmark"], limit=result.get("limit"))
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(
+            f"{exc}; this result stores no references: give them with --ref FILE, or set JB_SUMMARIZE_DATA "
+            f"to the folder that holds the {result['benchmark']} data (now {data_dir()})"
+        ) from exc
     return {str(i): r for i, r in zip(dataset["id"], dataset["reference"], strict=True)}
 
 
+def compare_outputs(
+    baseline: Sequence[str],
+    system: Sequence[str],
+    references: Sequence[Sequence[str]],
+    *,
+    lang: str,
+    tokenize: str = "char",
+    metrics: Sequence[str] | None = None,
+    n_bootstrap: int = 1000,
+) -> list[dict[str, Any]]:
+    """A paired bootstrap test per metric of two systems' line-aligned outputs (``references``: streams,
+    as sacrebleu takes them); each test's p and interval come from the same resamples."""
+    tests = []
+    for name in metrics or default_metrics(lang):
+        base = corpus_statistics(name, baseline, references, lang=lang, tokenize=tokenize)
+        tests.append(
+            paired_bootstrap(
+                base, corpus_statistics(name, system, references, lang=lang, tokenize=tokenize), n=n_bootstrap
+            )
+        )
+    return tests
+
+
 def compare_results(
-    baseline: dict[str, Any], system: dict[str, Any], *, metrics: Sequence[str] | None = None, n_bootstrap: int = 1000
+    baseline: dict[str, Any],
+    system: dict[str, Any],
+    *,
+    metrics: Sequence[str] | None = None,
+    n_bootstrap: int = 1000,
+    references: Sequence[Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """Paired bootstrap test of two ``evaluate`` results on the same benchmark items, metric by metric."""
+    """Paired bootstrap test of two ``evaluate`` results on the same benchmark items, metric by metric, from
+    their stored outputs; ``references`` (streams in the results' item order) stand in for stored ones."""
     for key in ("benchmark", "lang"):
         if baseline.get(key) != system.get(key):
             raise ValueError(f"the results differ in {key}: {baseline.get(key)!r} vs {system.get(key)!r}")
@@ -219,21 +267,21 @@ def compare_results(
             f"the results must cover the same items ({len(base_items)} vs {len(sys_items)} items, "
             f"{len(set(base_items) ^ set(sys_items))} ids in one only)"
         )
-    references = _references(system)
     ids = list(base_items)
-    refs = [[references[i] for i in ids]]
+    if references is None:
+        by_id = _references(system)
+        references = [[by_id[i] for i in ids]]
     lang = system["lang"]
     tokenize = (system.get("metric_settings") or {}).get("tokenize", "char")
-    names = list(metrics or (["rouge1", "rouge2", "rougeL", "bleu"] if lang == "zh" else ["bleu", "chrf"]))
-    tests = []
-    for name in names:
-        if name not in ("bleu", "chrf", *ROUGE_TYPES):
-            raise ValueError(f"unknown metric {name!r}: bleu, chrf, {', '.join(ROUGE_TYPES)}")
-
-        def stats(outputs: dict[str, str], name: str = name):
-            return corpus_statistics(name, [outputs[i] for i in ids], refs, lang=lang, tokenize=tokenize)
-
-        tests.append(paired_bootstrap(stats(base_items), stats(sys_items), n=n_bootstrap))
+    tests = compare_outputs(
+        [base_items[i] for i in ids],
+        [sys_items[i] for i in ids],
+        references,
+        lang=lang,
+        tokenize=tokenize,
+        metrics=metrics,
+        n_bootstrap=n_bootstrap,
+    )
     return {
         "benchmark": system["benchmark"],
         "n": len(ids),

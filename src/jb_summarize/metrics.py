@@ -3,12 +3,15 @@
 - ROUGE-1/2/L F1 (0-100) for Chinese through ``rouge-score`` with a Chinese tokenizer: characters by
   default (as LCSTS, CPT and CLGE report), jieba words as an option. ``rouge-score``'s own tokenizer keeps
   only ``[a-z0-9]`` and scores every Chinese pair 0; here identical Chinese strings score 100.
-- BLEU and chrF through sacrebleu's public API (BLEU 13a for English, ``tokenize="zh"`` for Chinese).
+- BLEU, chrF, chrF++ and TER through sacrebleu's public API (BLEU 13a for English, ``tokenize="zh"`` for
+  Chinese).
 - Per-item scores, corpus scores, 95% intervals and paired significance tests, all by one method: every
   metric is reduced to per-item sufficient statistics (BLEU: lengths and n-gram counts; chrF: character
-  n-gram counts; ROUGE: the item's F1), and a corpus score is a function of their sum. Intervals are the
-  2.5/97.5 percentiles of the corpus score over ``n`` bootstrap resamples of the items (seeded); the paired
-  test resamples both systems with the same indices (Koehn 2004, as sacrebleu and Moses do it).
+  n-gram counts, and word n-grams for chrF++; TER: edits and reference length; ROUGE: the item's F1), and
+  a corpus score is a function of their sum. Intervals are the 2.5/97.5 percentiles of the corpus score
+  over ``n`` bootstrap resamples of the items (seeded); the paired test resamples both systems with the
+  same indices (Koehn 2004, as sacrebleu and Moses do it), and its p and its interval of the difference
+  both come from those same resamples.
 """
 
 from __future__ import annotations
@@ -25,14 +28,17 @@ import numpy as np
 from .text import is_cjk
 
 __all__ = [
+    "METRICS",
     "CorpusStatistics",
     "bleu",
     "bootstrap_interval",
     "chrf",
     "corpus_statistics",
+    "default_metrics",
     "paired_bootstrap",
     "rouge",
     "score",
+    "ter",
     "tokenize_zh",
 ]
 
@@ -41,6 +47,9 @@ SEED = 12345
 _LATIN = re.compile(r"[A-Za-z0-9]+")
 _CHRF_ORDER = 6  # character n-grams 1..6, beta 2, whitespace removed: sacrebleu's chrF defaults
 _CHRF_BETA = 2
+_CHRF_PP_WORDS = 2  # chrF++: word n-grams 1..2 as well
+_PUNCTS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # chrF++'s word splitting, as sacrebleu's
+METRICS = ("bleu", "chrf", "chrf++", "ter", *ROUGE_TYPES)
 
 
 def tokenize_zh(text: str, mode: str = "char") -> list[str]:
@@ -236,10 +245,27 @@ def _bleu_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[st
     return CorpusStatistics("bleu", items, from_sum, scores)
 
 
-def _char_ngrams(text: str) -> list[Counter]:
-    from sacrebleu.metrics.helpers import extract_all_char_ngrams
+def _words(text: str) -> list[str]:
+    """Words with a leading or trailing punctuation mark split off (sacrebleu's chrF++ tokenisation)."""
+    words: list[str] = []
+    for w in text.split():
+        if len(w) > 1 and w[-1] in _PUNCTS:
+            words += [w[:-1], w[-1]]
+        elif len(w) > 1 and w[0] in _PUNCTS:
+            words += [w[0], w[1:]]
+        else:
+            words.append(w)
+    return words
 
-    return extract_all_char_ngrams(text, _CHRF_ORDER, False)
+
+def _char_ngrams(text: str, word_order: int = 0) -> list[Counter]:
+    from sacrebleu.metrics.helpers import extract_all_char_ngrams, extract_word_ngrams
+
+    ngrams = extract_all_char_ngrams(text, _CHRF_ORDER, False)
+    if word_order:
+        words = _words(text)
+        ngrams += [extract_word_ngrams(words, n) for n in range(1, word_order + 1)]
+    return ngrams
 
 
 def _chrf_from_sum(s: np.ndarray) -> float:
@@ -247,7 +273,7 @@ def _chrf_from_sum(s: np.ndarray) -> float:
     sacrebleu's own order of operations, so that scores agree to the last bit."""
     factor = _CHRF_BETA**2
     avg_prec, avg_rec, effective_order = 0.0, 0.0, 0
-    for n in range(_CHRF_ORDER):
+    for n in range(len(s) // 3):
         n_hyp, n_ref, n_match = s[3 * n : 3 * n + 3]
         if n_hyp > 0 and n_ref > 0:
             avg_prec += n_match / n_hyp
@@ -264,14 +290,16 @@ def _chrf_from_sum(s: np.ndarray) -> float:
     return float(100 * score)
 
 
-def _chrf_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> CorpusStatistics:
+def _chrf_statistics(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], word_order: int = 0
+) -> CorpusStatistics:
     rows, scores = [], []
     for i, hypothesis in enumerate(hypotheses):
-        hyp = _char_ngrams(hypothesis)
+        hyp = _char_ngrams(hypothesis, word_order)
         best: list[float] = []
         best_score = -1.0
         for ref_text in (stream[i] for stream in references):  # several references: the best-scoring one
-            ref = _char_ngrams(ref_text)
+            ref = _char_ngrams(ref_text, word_order)
             row = [  # as sacrebleu: an order the reference is too short for counts no hypothesis n-grams
                 float(v)
                 for h, r in zip(hyp, ref, strict=True)
@@ -282,8 +310,25 @@ def _chrf_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[st
                 best, best_score = row, row_score
         rows.append(best)
         scores.append(best_score)
-    items = np.array(rows, dtype=np.float64).reshape(-1, 3 * _CHRF_ORDER)
-    return CorpusStatistics("chrf", items, _chrf_from_sum, scores)
+    items = np.array(rows, dtype=np.float64).reshape(-1, 3 * (_CHRF_ORDER + word_order))
+    return CorpusStatistics("chrf++" if word_order else "chrf", items, _chrf_from_sum, scores)
+
+
+def _ter_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> CorpusStatistics:
+    """TER: (edits, average reference length) per item; the corpus score is 100 * edits / length."""
+    from sacrebleu.metrics import TER
+
+    metric = TER()
+    rows, scores = [], []
+    for i, hypothesis in enumerate(hypotheses):
+        s = metric.sentence_score(hypothesis, [stream[i] for stream in references])
+        rows.append([s.num_edits, s.ref_length])
+        scores.append(float(s.score))
+
+    def from_sum(s: np.ndarray) -> float:
+        return 100 * s[0] / s[1] if s[1] > 0 else (100.0 if s[0] > 0 else 0.0)
+
+    return CorpusStatistics("ter", np.array(rows, dtype=np.float64).reshape(-1, 2), from_sum, scores)
 
 
 def corpus_statistics(
@@ -298,11 +343,13 @@ def corpus_statistics(
     _check_aligned(hypotheses, references)
     if metric == "bleu":
         return _bleu_statistics(hypotheses, references, lang)
-    if metric == "chrf":
-        return _chrf_statistics(hypotheses, references)
+    if metric in ("chrf", "chrf++"):
+        return _chrf_statistics(hypotheses, references, _CHRF_PP_WORDS if metric == "chrf++" else 0)
+    if metric == "ter":
+        return _ter_statistics(hypotheses, references)
     if metric in ROUGE_TYPES:
         return _mean_statistics(metric, [item[metric] for item in _rouge_items(hypotheses, references, tokenize)])
-    raise ValueError(f"unknown metric {metric!r}: bleu, chrf, {', '.join(ROUGE_TYPES)}")
+    raise ValueError(f"unknown metric {metric!r}: {', '.join(METRICS)}")
 
 
 def _sacrebleu(
@@ -331,12 +378,30 @@ def bleu(
     return _sacrebleu(_bleu_metric(lang), stats, hypotheses, references, n_bootstrap)
 
 
-def chrf(hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, n_bootstrap: int = 1000) -> dict[str, Any]:
-    """sacrebleu chrF (character n-gram F-score, beta 2)."""
+def chrf(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, n_bootstrap: int = 1000, word_order: int = 0
+) -> dict[str, Any]:
+    """sacrebleu chrF (character n-gram F-score, beta 2); ``word_order=2`` is chrF++."""
     from sacrebleu.metrics import CHRF
 
     _check_aligned(hypotheses, references)
-    return _sacrebleu(CHRF(), _chrf_statistics(hypotheses, references), hypotheses, references, n_bootstrap)
+    stats = _chrf_statistics(hypotheses, references, word_order)
+    return _sacrebleu(CHRF(word_order=word_order), stats, hypotheses, references, n_bootstrap)
+
+
+def ter(hypotheses: Sequence[str], references: Sequence[Sequence[str]], *, n_bootstrap: int = 1000) -> dict[str, Any]:
+    """sacrebleu TER (translation edit rate, 0-100+: lower is better)."""
+    from sacrebleu.metrics import TER
+
+    _check_aligned(hypotheses, references)
+    return _sacrebleu(TER(), _ter_statistics(hypotheses, references), hypotheses, references, n_bootstrap)
+
+
+def default_metrics(lang: str) -> list[str]:
+    """What ``score`` reports for a language: en -> bleu, chrf; zh -> rouge1/2/L and bleu."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    return [*ROUGE_TYPES, "bleu"] if lang == "zh" else ["bleu", "chrf"]
 
 
 def score(
@@ -347,30 +412,39 @@ def score(
     tokenize: str = "char",
     n_bootstrap: int = 1000,
     per_item: bool = True,
+    metrics: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Every metric for a language: en -> bleu, chrf; zh -> rouge1/2/L and bleu (tokenize='zh')."""
+    """The ``metrics`` (default: ``default_metrics(lang)``; any of ``METRICS``), each with its 95% interval and
+    signature (``NAME_ci``, ``NAME_signature``; one ``rouge_signature`` for ROUGE); BLEU tokenises zh for zh."""
+    names = list(dict.fromkeys(metrics or default_metrics(lang)))
     if lang not in ("en", "zh"):
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    unknown = [m for m in names if m not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metric {unknown[0]!r}: {', '.join(METRICS)}")
     result: dict[str, Any] = {"lang": lang, "n": len(hypotheses), "nrefs": len(references)}
-    if lang == "zh":
+    items: list[dict[str, float]] = [{} for _ in hypotheses]
+    if any(m in ROUGE_TYPES for m in names):
         rouge_result = rouge(hypotheses, references, tokenize=tokenize, n_bootstrap=n_bootstrap)
-        for t in ROUGE_TYPES:
+        for t in (m for m in names if m in ROUGE_TYPES):
             result[t] = rouge_result[t]
             result[f"{t}_ci"] = rouge_result[f"{t}_ci"]
+            for item, values in zip(items, rouge_result["per_item"], strict=True):
+                item[t] = values[t]
         result["rouge_signature"] = rouge_result["signature"]
-        items = [dict(item) for item in rouge_result["per_item"]]
-    else:
-        chrf_result = chrf(hypotheses, references, n_bootstrap=n_bootstrap)
-        result["chrf"] = chrf_result["score"]
-        result["chrf_ci"] = chrf_result.get("ci")
-        result["chrf_signature"] = chrf_result["signature"]
-        items = [{"chrf": v} for v in chrf_result["per_item"]]
-    bleu_result = bleu(hypotheses, references, lang=lang, n_bootstrap=n_bootstrap)
-    result["bleu"] = bleu_result["score"]
-    result["bleu_ci"] = bleu_result.get("ci")
-    result["bleu_signature"] = bleu_result["signature"]
-    for item, value in zip(items, bleu_result["per_item"], strict=True):
-        item["bleu"] = value
+    for name in (m for m in names if m not in ROUGE_TYPES):
+        if name == "bleu":
+            found = bleu(hypotheses, references, lang=lang, n_bootstrap=n_bootstrap)
+        elif name == "ter":
+            found = ter(hypotheses, references, n_bootstrap=n_bootstrap)
+        else:
+            words = _CHRF_PP_WORDS if name == "chrf++" else 0
+            found = chrf(hypotheses, references, n_bootstrap=n_bootstrap, word_order=words)
+        result[name] = found["score"]
+        result[f"{name}_ci"] = found.get("ci")
+        result[f"{name}_signature"] = found["signature"]
+        for item, value in zip(items, found["per_item"], strict=True):
+            item[name] = value
     if per_item:
         result["per_item"] = items
     return result

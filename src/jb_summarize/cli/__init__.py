@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..extras import MissingExtraError
 from ..models import ModelNotAvailableError, quiet_transformers
 from ..records import OutputLockedError
 from ..text import InputError
@@ -18,6 +19,7 @@ from . import models as models_command
 from . import run as run_command
 from . import sections as sections_command
 from ._common import PROG, CLIError, formatter
+from ._output import add_output_options, configure_output
 
 __all__ = ["build_parser", "main"]
 
@@ -38,12 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_command.add_parser(sub)
     batch_commands.add_parsers(sub)
     for command in (sections_command, eval_command, models_command, doctor_command):
         command.add_parser(sub)
+    add_output_options(parser)  # --debug, -v, -q: before or after the subcommand
     return parser
 
 
@@ -59,10 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     debug = args.debug or bool(os.environ.get("JB_SUMMARIZE_DEBUG"))
+    configure_output(args)
     quiet_transformers()  # the command's own output only; a library user keeps transformers' settings
     try:
         return args.func(args)
-    except (CLIError, InputError, ModelNotAvailableError, OutputLockedError, ValueError) as exc:
+    except (CLIError, InputError, MissingExtraError, ModelNotAvailableError, OutputLockedError, ValueError) as exc:
         if debug:
             raise
         print(f"{PROG}: error: {exc}", file=sys.stderr)

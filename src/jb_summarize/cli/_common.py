@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article, load_seed_article, seed_text
+from ..models import resolve_device
 from ..reading import load_article, load_articles, pdf_source, unread_reason
 from ..tasks import Task, load_task
 from ..tasks.summarize import STYLES as SUMMARY_STYLES
@@ -158,7 +159,9 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
     --unit, --no-rewrite-amounts and --allow-chinese."""
     add_batch_size_argument(parser)
     parser.add_argument(
-        "--device", default="cpu", help="cpu (default), cuda, cuda:N, or auto (a GPU when torch sees one)"
+        "--device",
+        help="as in transformers: cpu or -1 (default), cuda, cuda:N or N (GPU N), mps, "
+        "auto (a GPU when torch sees one)",
     )
     parser.add_argument(
         "--base-url",
@@ -234,7 +237,8 @@ def add_summary_arguments(parser: argparse.ArgumentParser) -> None:
 
 def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
     """The loader options that ``add_model_arguments`` collected, for ``task``."""
-    options: dict[str, Any] = {"batch_size": args.batch_size, "device": args.device}
+    device = resolve_device(args.device) if args.device is not None else None  # a bad one: exit 2 at once
+    options: dict[str, Any] = {"batch_size": args.batch_size, "device": device}
     if args.to_simplified:
         options["to_simplified"] = True
     if args.base_url:
@@ -247,7 +251,7 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
         options.update(
             unit=args.unit,
             rewrite_amounts=not args.no_rewrite_amounts,
-            forbid_chinese=not args.allow_chinese,
+            forbid_chinese=False if args.allow_chinese else None,
             quality=args.quality,
             consistent_names=args.consistent_names,
             context=args.context,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..records import BadRecord, RecordWriter, parse_shard, read_records, records_dataset, run_task, write_atomic
+from ..records import BadRecord, RecordWriter, parse_shard, read_records, run_task, shard, write_atomic
 from ..report import FORMATS, render
 from ..tasks import TASKS
 from ._common import (
@@ -50,21 +52,40 @@ def _report(bad: BadRecord) -> None:
     print(f"{PROG}: skipped {bad}", file=sys.stderr)
 
 
-def _output_paths(args: argparse.Namespace) -> tuple[Path | None, str]:
-    """(records file, format). HTML/Markdown/TSV outputs keep their records in OUTPUT.records.jsonl."""
+SUFFIXES = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".md": "markdown"}
+SUFFIXES.update({".markdown": "markdown", ".html": "html", ".htm": "html"})
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    """--format, else the one --output's suffix names; a suffix that names no format, or another one, is an
+    error (``-o x.csv`` never writes JSONL under a CSV name)."""
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    named = SUFFIXES.get(suffix)
+    if suffix and named is None:
+        raise CLIError(f"--output {args.output}: no output format ends in {suffix} (.jsonl, .tsv, .md, .html)")
+    if args.format and named and named != args.format:
+        raise CLIError(f"--output {args.output} is {named}, but --format says {args.format}")
+    return args.format or named or "jsonl"
+
+
+def _output_paths(args: argparse.Namespace, scratch: Path | None) -> tuple[Path | None, str]:
+    """(records file, format). HTML/Markdown/TSV outputs keep their records in OUTPUT.records.jsonl (in
+    ``scratch`` when the report goes to stdout)."""
+    fmt = _output_format(args)
     if args.output is None:
-        return None, "jsonl"
+        return (scratch / "records.jsonl" if fmt != "jsonl" and scratch else None), fmt
     output = Path(args.output)
-    fmt = args.format or {".html": "html", ".md": "markdown", ".tsv": "tsv"}.get(output.suffix.lower(), "jsonl")
     return (output if fmt == "jsonl" else output.with_name(output.name + ".records.jsonl")), fmt
 
 
 def run(args: argparse.Namespace) -> int:
-    key = TASKS[args.command].output_field
     good: list[dict[str, Any]] = []
     bad: list[BadRecord] = []
     seen: set[Any] = set()
-    for item in read_records(args.inputs, text_field=args.text_field, id_field=args.id_field, split=args.split):
+    stdin = "jsonl" if args.jsonl else "lines" if args.lines else "auto"
+    fmt = _output_format(args)  # a bad --output / --format fails before any reading
+    read = read_records(args.inputs, text_field=args.text_field, id_field=args.id_field, split=args.split, stdin=stdin)
+    for item in read:
         if isinstance(item, dict) and item["id"] in seen:
             item = BadRecord(item["source"], item["line"], f"duplicate id {item['id']!r}")
         if isinstance(item, BadRecord):
@@ -75,14 +96,24 @@ def run(args: argparse.Namespace) -> int:
             continue
         seen.add(item["id"])
         good.append(item)
-    dataset = records_dataset(good)
-    if args.shard:
-        index, count = parse_shard(args.shard)
-        dataset = dataset.shard(num_shards=count, index=index, contiguous=True)
-    records_path, fmt = _output_paths(args)
+    todo = shard(good, *parse_shard(args.shard)) if args.shard else good
+    scratch = Path(tempfile.mkdtemp(prefix="jb-summarize-")) if args.output is None and fmt != "jsonl" else None
+    try:
+        return _run(args, todo, bad, len(good), scratch)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run(
+    args: argparse.Namespace, todo: list[dict[str, Any]], bad: list[BadRecord], n_good: int, scratch: Path | None
+) -> int:
+    """The run over the records to do; ``scratch``: where a report for stdout keeps its records."""
+    key = TASKS[args.command].output_field
+    records_path, fmt = _output_paths(args, scratch)
     if (
         fmt != "jsonl"
-        and records_path is not None
+        and args.output is not None
         and Path(args.output).exists()
         and not (args.resume or args.overwrite)
     ):
@@ -104,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     task_run = functools.partial(task.run, batch_size=args.batch_size)
 
     def model_error(row: dict[str, Any], exc: Exception) -> None:
-        item = BadRecord(row["source"], row["line"] if row["line"] >= 0 else None, f"model error: {_one_line(exc)}")
+        item = BadRecord(row["source"], row["line"], f"model error: {_one_line(exc)}")
         _report(item)
         if args.on_error == "stop":
             raise CLIError(f"stopped at a record the model failed on ({item}); --on-error skip goes on")
@@ -117,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             opened = True
             try:
                 run_task(
-                    dataset,
+                    todo,
                     task_run,
                     writer,
                     make_record,
@@ -133,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         failure = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        if records_path is not None and opened:  # what was done, also when the run did not finish
+        if records_path is not None and opened and scratch is None:  # what was done, also when the run did not finish
             meta = {
                 "task": args.command,
                 "model": task.name,
@@ -147,8 +178,12 @@ def run(args: argparse.Namespace) -> int:
             }
             write_atomic(f"{records_path}.meta.json", json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
     if records_path is not None and fmt != "jsonl":  # otherwise the records file is the output
-        write_atomic(args.output, render(records, fmt, key=key, title=f"jb-summarize {key}"))
-    if not good and not bad:
+        report = render(records, fmt, key=key, title=f"jb-summarize {key}")
+        if args.output is None:
+            sys.stdout.write(report)
+        else:
+            write_atomic(args.output, report)
+    if not n_good and not bad:
         print(f"{PROG}: 0 records in {', '.join(args.inputs)}", file=sys.stderr)
     if bad:
         print(f"{PROG}: {len(bad)} input record(s) skipped", file=sys.stderr)
@@ -188,8 +223,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--text-field", default="text", help="text column/field (default text)")
         p.add_argument("--id-field", default="id", help="id column/field (default id; line number if absent)")
         p.add_argument("--split", help="split of a dataset")
-        p.add_argument("--output", "-o", metavar="FILE", help="output file (default: JSONL on stdout)")
-        p.add_argument("--format", choices=FORMATS, help="default: from --output's suffix")
+        p.add_argument("--output", "-o", metavar="FILE", help="output file (default: stdout)")
+        p.add_argument(
+            "--format", choices=FORMATS, help="default: from --output's suffix, else jsonl; without --output: on stdout"
+        )
+        stdin = p.add_mutually_exclusive_group()
+        stdin.add_argument("--jsonl", action="store_true", help="- (stdin) is JSONL (default: when its first line is)")
+        stdin.add_argument("--lines", action="store_true", help="- (stdin) is one text per line")
         p.add_argument("--resume", action="store_true", help="skip ids already in --output")
         p.add_argument("--overwrite", action="store_true", help="start --output again from nothing")
         p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")
@@ -197,7 +237,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         add_model_arguments(p, translation=command == "translate")
         p.add_argument("--chunk-size", type=positive_int, default=32, help="records per write-out step (default 32)")
         p.add_argument("--offline", action="store_true", help="never download a model")
-        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
         if command == "summarize":
             add_summary_arguments(p)
         else:

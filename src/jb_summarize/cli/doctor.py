@@ -143,8 +143,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "the model cache and what is fetched; then decode a few tokens of a small random check model and\n"
             "of every fetched GGUF model, each in a child process, so that a native crash (e.g. llama.cpp's\n"
             f"AMX kernels on some Intel Xeons) is reported as one line instead of killing the caller.\n\n"
-            f"{REPACK_ENV}=off forces plain (unpacked) weights, =on repacked ones; auto (default) chooses\n"
-            "plain weights on CPUs with AMX and repacked ones elsewhere.\n\n"
+            f"{REPACK_ENV}=on asks for repacked weights, =off or auto (the default) keeps plain ones: on\n"
+            "every CPU, because llama.cpp's AMX kernels crash on CPUs with AMX, and elsewhere plain weights\n"
+            "decode the library's batches faster and take less memory (models.md).\n\n"
             "Exit code 0: everything works; 1: a problem was found (listed on stderr)."
         ),
         epilog=f"examples:\n  {PROG} doctor\n  {PROG} doctor --quiet\n  {PROG} doctor --gguf my-model.gguf --json",
@@ -154,5 +155,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-check-model", action="store_true", help="skip the small random check model")
     p.add_argument("--timeout", type=positive_float, default=300.0, metavar="S", help="seconds per decode check (300)")
     p.add_argument("--json", action="store_true", help="the report as one JSON object")
-    p.add_argument("--quiet", action="store_true", help="print only problems (for scripts and `make setup`)")
     p.set_defaults(func=doctor)

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..evaluation import BENCHMARKS, compare_results, evaluate, load_benchmark
-from ..metrics import score
+from ..evaluation import BENCHMARKS, compare_outputs, compare_results, evaluate, load_benchmark
+from ..metrics import METRICS, default_metrics, score
 from ..tasks import TASKS
 from ..text import decode_bytes
 from ._common import (
@@ -38,14 +38,20 @@ def read_lines(source: str) -> list[str]:
     return [line.rstrip("\r") for line in lines]
 
 
-def score_files(args: argparse.Namespace) -> int:
-    if sum(1 for path in [args.hyp, *args.ref] if path == "-") > 1:
+def _aligned(hyp: str, refs: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The hypothesis lines and the reference streams, checked to be line-aligned."""
+    if sum(1 for path in [hyp, *refs] if path == "-") > 1:
         raise CLIError("only one of --hyp/--ref can be stdin ('-')")
-    hypotheses = read_lines(args.hyp)
-    references = [read_lines(path) for path in args.ref]
-    for path, stream in zip(args.ref, references, strict=True):
+    hypotheses = read_lines(hyp)
+    references = [read_lines(path) for path in refs]
+    for path, stream in zip(refs, references, strict=True):
         if len(stream) != len(hypotheses):
-            raise CLIError(f"{path} has {len(stream)} lines but {args.hyp} has {len(hypotheses)}")
+            raise CLIError(f"{path} has {len(stream)} lines but {hyp} has {len(hypotheses)}")
+    return hypotheses, references
+
+
+def score_files(args: argparse.Namespace) -> int:
+    hypotheses, references = _aligned(args.hyp, args.ref)
     result = score(
         hypotheses,
         references,
@@ -53,18 +59,19 @@ def score_files(args: argparse.Namespace) -> int:
         tokenize=args.tokenize,
         n_bootstrap=args.bootstrap,
         per_item=not args.no_per_item,
+        metrics=args.metrics,
     )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    metrics = ["rouge1", "rouge2", "rougeL", "bleu"] if args.lang == "zh" else ["bleu", "chrf"]
+    metrics = args.metrics or default_metrics(args.lang)
     for metric in metrics:
         ci = result.get(f"{metric}_ci")
         interval = f"  95% CI [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else ""
         print(f"{metric:7s} {result[metric]:6.2f}{interval}")
-    for key in ("rouge_signature", "bleu_signature", "chrf_signature"):
+    for key in ("rouge_signature", *(f"{m}_signature" for m in metrics)):
         if key in result:
-            print(f"{key.split('_')[0]} signature: {result[key]}")
+            print(f"{key.rsplit('_', 1)[0]} signature: {result[key]}")
     return 0
 
 
@@ -113,7 +120,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_result(path: str) -> dict:
+def _read_result(path: str) -> dict | None:
+    """An `eval run` result, or None for a plain file of outputs (one per line)."""
+    if not path.endswith(".json"):
+        return None
     try:
         result = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -125,10 +135,34 @@ def _read_result(path: str) -> dict:
     return result
 
 
+def _compare_files(args: argparse.Namespace) -> dict:
+    """Two plain hypothesis files against --ref, as sacrebleu's --paired-bs."""
+    if not args.ref:
+        raise CLIError("two plain output files need their references: --ref FILE (repeat for more)")
+    baseline, references = _aligned(args.baseline, args.ref)
+    system, _ = _aligned(args.system, args.ref)
+    tests = compare_outputs(
+        baseline,
+        system,
+        references,
+        lang=args.lang or "en",
+        tokenize=args.tokenize,
+        metrics=args.metric,
+        n_bootstrap=args.bootstrap,
+    )
+    return {"benchmark": ", ".join(args.ref), "n": len(baseline), "tests": tests, "baseline": {}, "system": {}}
+
+
 def compare(args: argparse.Namespace) -> int:
     baseline, system = _read_result(args.baseline), _read_result(args.system)
+    if (baseline is None) != (system is None):
+        raise CLIError("compare two `eval run` results (.json) or two plain output files, not one of each")
     try:
-        report = compare_results(baseline, system, metrics=args.metric, n_bootstrap=args.bootstrap)
+        if baseline is None or system is None:
+            report = _compare_files(args)
+        else:
+            refs = [read_lines(path) for path in args.ref] if args.ref else None
+            report = compare_results(baseline, system, metrics=args.metric, n_bootstrap=args.bootstrap, references=refs)
     except (ValueError, FileNotFoundError) as exc:
         raise CLIError(str(exc).strip("'\"")) from exc
     if args.json:
@@ -142,7 +176,7 @@ def compare(args: argparse.Namespace) -> int:
             f"{test['metric']:7s} {test['baseline']:6.2f} -> {test['system']:6.2f}  delta {test['delta']:+.2f} "
             f"[{low:+.2f}, {high:+.2f}]  p={test['p']:.4f} ({verdict} at {args.alpha})"
         )
-    seconds = report["baseline"]["seconds"], report["system"]["seconds"]
+    seconds = report["baseline"].get("seconds"), report["system"].get("seconds")
     if all(seconds):
         print(f"time    {seconds[0]:.1f} s -> {seconds[1]:.1f} s ({seconds[1] / seconds[0] - 1:+.0%})")
     return 0
@@ -167,21 +201,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=formatter,
         help="score a file of outputs against one or more reference files",
         description=(
-            "Score line-aligned hypothesis and reference files.\n"
-            "  --lang en: BLEU (sacrebleu, 13a) and chrF\n"
+            "Score line-aligned hypothesis and reference files (the hypotheses on stdin by default).\n"
+            "  --lang en (default): BLEU (sacrebleu, 13a) and chrF\n"
             "  --lang zh: ROUGE-1/2/L F1 (0-100, character level unless --tokenize jieba) and BLEU (tokenize zh)\n"
+            "  -m/--metrics: any of " + ", ".join(METRICS) + " instead (chrf++: chrF with word bigrams)\n"
             "Each score comes with a 95% bootstrap interval (fixed seed) and a signature."
         ),
         epilog=(
             "examples:\n"
             f"  {PROG} eval score --hyp system.en --ref ref.en --lang en\n"
             f"  {PROG} eval score --hyp summaries.zh --ref headlines.zh --lang zh --json | jq .rougeL\n"
-            f"  cat system.en | {PROG} eval score --hyp - --ref ref.A.en --ref ref.B.en --lang en"
+            f"  cat system.en | {PROG} eval score --ref ref.A.en --ref ref.B.en -m bleu chrf ter chrf++"
         ),
     )
-    s.add_argument("--hyp", required=True, metavar="FILE|-", help="system outputs, one per line")
-    s.add_argument("--ref", required=True, action="append", metavar="FILE", help="references (repeat for more)")
-    s.add_argument("--lang", required=True, choices=["en", "zh"], help="language of the outputs")
+    s.add_argument("--hyp", "-i", default="-", metavar="FILE|-", help="system outputs, one per line (default: stdin)")
+    s.add_argument("--ref", "-r", required=True, action="append", metavar="FILE", help="references (repeat for more)")
+    s.add_argument("--lang", "-l", default="en", choices=["en", "zh"], help="language of the outputs (default en)")
+    s.add_argument("--metrics", "-m", nargs="+", choices=METRICS, metavar="NAME", help=f"of {', '.join(METRICS)}")
     s.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens for zh (default char)")
     s.add_argument(
         "--bootstrap", type=positive_int, default=1000, metavar="N", help="bootstrap resamples (default 1000)"
@@ -229,28 +265,42 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--no-glossary", action="store_true", help="translate without the bundled glossary")
     r.add_argument("--offline", action="store_true", help="never download a model")
     r.add_argument("--output", metavar="FILE", help="JSON result (default eval/results/TASK-BENCHMARK-MODEL.json)")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=run_benchmark)
 
     c = actions.add_parser(
         "compare",
         formatter_class=formatter,
-        help="paired bootstrap test of two `eval run` results on the same items",
+        help="paired bootstrap test of two systems: `eval run` results, or plain output files with --ref",
         description=(
-            "Is SYSTEM better than BASELINE, or is the difference noise? Both JSON results (from `eval run`)\n"
-            "must score the same benchmark items. Each metric is recomputed from the stored outputs and a paired\n"
-            "bootstrap test (Koehn 2004, as sacrebleu --paired-bs) gives the difference, its 95% interval and p."
+            "Is SYSTEM better than BASELINE, or is the difference noise? Give two JSON results of `eval run`\n"
+            "on the same benchmark items (rescored from their stored outputs and references: no benchmark data\n"
+            "needed), or two plain files of outputs, one per line, with --ref (as sacrebleu --paired-bs).\n\n"
+            "Paired bootstrap (Koehn 2004): N resamples of the items, each drawn once and applied to both\n"
+            "systems; the interval of the difference is the 2.5-97.5 percentiles of the resampled differences,\n"
+            "and p is the share of resamples whose difference, centred on the mean, is at least as large as the\n"
+            "observed one (+1 smoothing). Both come from the same resamples, so they cannot disagree.\n"
+            "For ter lower is better: a negative delta is an improvement."
         ),
         epilog=(
             "examples:\n"
             f"  {PROG} eval compare eval/results/base.json eval/results/new.json\n"
-            f"  {PROG} eval compare base.json new.json --metric chrf --json"
+            f"  {PROG} eval compare base.json new.json --metric chrf --json\n"
+            f"  {PROG} eval compare base.en new.en --ref ref.en --metric bleu --metric chrf++"
         ),
     )
-    c.add_argument("baseline", metavar="BASELINE", help="JSON result of the previous default")
-    c.add_argument("system", metavar="SYSTEM", help="JSON result of the change")
+    c.add_argument("baseline", metavar="BASELINE", help="JSON result of the previous default, or a file of outputs")
+    c.add_argument("system", metavar="SYSTEM", help="JSON result of the change, or a file of outputs")
     c.add_argument(
-        "--metric", action="append", help="bleu, chrf, rouge1, rouge2, rougeL (repeat; default: all of the language)"
+        "--ref", "-r", action="append", metavar="FILE", help="references, one per line (needed for plain files)"
+    )
+    c.add_argument("--lang", "-l", choices=["en", "zh"], help="language of plain output files (default en)")
+    c.add_argument("--tokenize", choices=["char", "jieba"], default="char", help="ROUGE tokens for zh (default char)")
+    c.add_argument(
+        "--metric",
+        "-m",
+        action="append",
+        choices=METRICS,
+        help="one of " + ", ".join(METRICS) + " (repeat; default: those of the language)",
     )
     c.add_argument(
         "--bootstrap", type=positive_int, default=1000, metavar="N", help="bootstrap resamples (default 1000)"

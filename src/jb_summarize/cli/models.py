@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..models import REGISTRY, fetch_model, model_home, model_path, model_state, models_markdown
+from ..models import REGISTRY, fetch_model, in_hub_cache, model_home, model_path, model_state, models_markdown
 from ._common import PROG, CLIError, formatter, progress_enabled
 
 
@@ -15,7 +15,7 @@ def _present(name: str) -> str:
         return "built in"
     if spec.file:
         return {"ok": "yes", "missing": "no"}.get(model_state(spec), model_state(spec))
-    return "hub cache"
+    return "yes (hub cache)" if in_hub_cache(spec) else "no (hub)"
 
 
 def list_models(args: argparse.Namespace) -> int:
@@ -107,7 +107,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     fetching.add_argument("name", help="registry name, e.g. qwen2.5-coder-1.5b-instruct-q4_k_m")
     fetching.add_argument("--force", action="store_true", help="fetch again even when present and verified")
-    fetching.add_argument("--quiet", action="store_true", help="no progress bar")
     fetching.set_defaults(func=fetch)
     verifying = actions.add_parser(
         "verify",

@@ -126,8 +126,8 @@ def _run_article(
     out_dir = Path(args.output_dir)
     stem = output_stem(article.id)
     jsonl = out_dir / f"{stem}.jsonl"
-    # without --resume the run starts the file again; with it, finished sections are kept
-    with RecordWriter(jsonl, resume=args.resume, overwrite=True) as writer:
+    # with --resume finished sections are kept; with --overwrite (checked in run) the file starts again
+    with RecordWriter(jsonl, resume=args.resume, overwrite=not args.resume) as writer:
         for record in summarize_article(
             article, summarizer, translator, translate_bodies=not args.no_bodies, skip_ids=writer.done
         ):
@@ -164,11 +164,26 @@ def _run_article(
     return records, [jsonl, markdown, report]
 
 
+def _check_overwrite(articles: list[Article], args: argparse.Namespace) -> None:
+    """An earlier run's records are never replaced without --overwrite (or kept with --resume)."""
+    if args.resume and args.overwrite:
+        raise CLIError("--resume keeps an earlier run's records, --overwrite replaces them: choose one")
+    if args.resume or args.overwrite:
+        return
+    for article in articles:
+        jsonl = Path(args.output_dir) / f"{output_stem(article.id)}.jsonl"
+        if jsonl.exists():
+            raise CLIError(
+                f"{jsonl} exists: --overwrite to replace the earlier run, --resume to keep its finished sections"
+            )
+
+
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     articles = read_articles(args.input, args.pages, quiet=args.quiet)
     if not any(article.sections for article in articles):
         raise CLIError("the input has no text to summarise")
+    _check_overwrite(articles, args)
     Path(args.output_dir).mkdir(parents=True, exist_ok=True)
     summarizer, translator = _load_tasks(args)
     loaded = time.perf_counter()
@@ -235,5 +250,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--offline", action="store_true", help="never download: fail if the model is not here")
     p.add_argument("--output-dir", default="output", help="where the JSONL and Markdown go (default ./output)")
     p.add_argument("--resume", action="store_true", help="keep finished sections of an earlier run")
-    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier run's outputs in OUTPUT_DIR")
     p.set_defaults(func=run)

@@ -3,9 +3,10 @@ contract (``base.py``). What the CLI and the tasks use is exported here; the res
 
 from .base import GREEDY, Decoding, TextGenerator
 from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
+from .device import resolve_device
 from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
 from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator, quiet_transformers
-from .hub import ModelNotAvailableError, resolve_model_dir
+from .hub import ModelNotAvailableError, in_hub_cache, resolve_model_dir
 from .loading import load_generator, provenance, split_generator_options
 from .probe import ProbeResult, build_check_model, probe_gguf
 from .registry import REGISTRY, ModelSpec, get_spec, models_markdown
@@ -33,6 +34,7 @@ __all__ = [
     "cpu_info",
     "fetch_model",
     "get_spec",
+    "in_hub_cache",
     "is_present",
     "load_generator",
     "model_home",
@@ -42,6 +44,7 @@ __all__ = [
     "probe_gguf",
     "provenance",
     "quiet_transformers",
+    "resolve_device",
     "resolve_model_dir",
     "split_generator_options",
 ]

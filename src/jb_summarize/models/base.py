@@ -91,10 +91,14 @@ class TextGenerator(ABC):
     ) -> list[str]:
         """One output per input, in order; ``max_new_tokens`` is given per input."""
 
-    def notes(self, decoding: Decoding) -> list[str]:
-        """What this backend does not honour of ``decoding``, one sentence each."""
+    def unhonoured(self, decoding: Decoding) -> list[str]:
+        """The options of ``decoding`` this backend cannot honour, one sentence each (the tasks warn of them)."""
         active = decoding.active()
         return [f"{self.backend} has no {name}; decoded without it" for name in self.unsupported if name in active]
+
+    def notes(self, decoding: Decoding) -> list[str]:
+        """What ``RunInfo.notes`` says of decoding with ``decoding``: what is not honoured, and how it ran."""
+        return self.unhonoured(decoding)
 
     def runtime(self) -> dict[str, Any]:
         """Where this generator runs, as recorded in ``RunInfo.runtime`` (CPU, weight layout, threads)."""

@@ -86,13 +86,17 @@ class CT2Seq2SeqGenerator(TextGenerator):
         model_dir = Path(model_dir)
         self.source = source or str(model_dir)
         self.device = device
+        kind, _, index = device.partition(":")
+        if kind == "cuda" and ctranslate2.get_cuda_device_count() <= int(index or 0):
+            raise ModelNotAvailableError(f"device {device!r}: CTranslate2 sees no such CUDA GPU; use --device cpu")
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         if src_lang:
             self.tokenizer.src_lang = src_lang
         self.target_prefix = [tgt_lang] if tgt_lang else None
         self.translator = ctranslate2.Translator(
             str(converted_model_dir(model_dir, compute_type)),
-            device=device,
+            device=kind,
+            device_index=int(index or 0),
             compute_type=compute_type,
             inter_threads=inter_threads,
             intra_threads=intra_threads,

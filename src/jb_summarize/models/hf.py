@@ -32,7 +32,10 @@ def quiet_transformers() -> None:
     the library itself leaves transformers' settings to its user."""
     import warnings
 
-    from transformers.utils import logging as hf_logging
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # the core install: no transformers to quiet
+        return
 
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
     hf_logging.disable_progress_bar()
@@ -68,6 +71,9 @@ class HFGenerator(TextGenerator):
     ):
         import torch
 
+        from .device import check_cuda
+
+        check_cuda(device)
         self.model = model.eval().to(device)
         self.tokenizer = tokenizer
         self.source = source

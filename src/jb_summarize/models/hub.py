@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .registry import ModelSpec
 
 __all__ = [
     "ModelNotAvailableError",
     "hub_endpoint",
     "hub_offline",
     "hub_timeout",
+    "in_hub_cache",
     "probe_endpoint",
     "resolve_model_dir",
 ]
@@ -100,3 +105,13 @@ def resolve_model_dir(
         raise ModelNotAvailableError(
             f"model {label!r}: download of {at} from {endpoint} failed ({type(exc).__name__}: {exc}); " + advice
         ) from exc
+
+
+def in_hub_cache(spec: ModelSpec) -> bool:
+    """Whether a hub model's config is in the local Hugging Face cache (nothing is downloaded)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    if not spec.hub_id:
+        return False
+    found = try_to_load_from_cache(spec.hub_id, "config.json", revision=spec.revision)
+    return isinstance(found, str)

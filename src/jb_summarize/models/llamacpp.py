@@ -325,6 +325,13 @@ class _BatchDecoder:
         return outputs
 
 
+def _gpu_offload() -> bool:
+    """Whether the llama.cpp build can put layers on a GPU."""
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
 class LlamaCppGenerator(TextGenerator):
     """A GGUF chat model through llama.cpp, greedy and continuous-batched; inputs are message lists.
 
@@ -364,6 +371,10 @@ class LlamaCppGenerator(TextGenerator):
             ) from exc
         self.source = source or str(gguf_path)
         self.device = device
+        if device != "cpu" and not _gpu_offload():
+            raise ModelNotAvailableError(
+                f"device {device!r}: this llama-cpp-python build has no GPU support; use --device cpu"
+            )
         self.n_threads = n_threads or max(1, min(8, os.cpu_count() or 1))
         self.default_batch_size = batch_size or 32
         self.weight_layout = choose_weight_layout(cpu_info().flags, repack_weights)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from .base import TextGenerator
 from .ct2 import CT2Seq2SeqGenerator
+from .device import resolve_device
 from .fetch import check_model_file, fetch_model, model_state
 from .hf import ChatGenerator, Seq2SeqGenerator, generator_from_model
 from .hub import ModelNotAvailableError, resolve_model_dir
@@ -19,6 +22,8 @@ from .server import OpenAIChatGenerator
 from .store import model_path
 
 __all__ = ["GENERATOR_OPTIONS", "load_generator", "offline_requested", "provenance", "split_generator_options"]
+
+log = logging.getLogger(__name__)
 
 # Options that go to the backend adapter; everything else goes to the task object, and ``batch_size``
 # (inputs decoded at once) to both.
@@ -74,7 +79,24 @@ def _detect_langs(model_dir: Path) -> tuple[str | None, str | None]:
 
 
 def load_generator(
-    name_or_path: str | Any, *, task: str, device: str | None = None, **options: Any
+    name_or_path: str | Any, *, task: str, device: str | int | None = None, **options: Any
+) -> tuple[TextGenerator, ModelSpec | None]:
+    """The adapter for a model, and its registry entry (see ``_load_generator``); the load is logged."""
+    start = time.perf_counter()
+    generator, spec = _load_generator(name_or_path, task=task, device=device, **options)
+    log.info(
+        "loaded %s for %s: %s on %s in %.1f s",
+        generator.source,
+        task,
+        generator.backend,
+        getattr(generator, "device", "cpu"),
+        time.perf_counter() - start,
+    )
+    return generator, spec
+
+
+def _load_generator(
+    name_or_path: str | Any, *, task: str, device: str | int | None = None, **options: Any
 ) -> tuple[TextGenerator, ModelSpec | None]:
     """The adapter for a model, and its registry entry when it has one.
 
@@ -82,15 +104,17 @@ def load_generator(
     OpenAI-compatible server (``base_url``, ``api_key``; see ``server.py``); or a transformers model already
     loaded (with ``tokenizer=``) or a transformers pipeline, used as it is (on its own device unless
     ``device`` says otherwise). ``backend``: llama.cpp (default) or transformers for GGUF models;
-    transformers (default) or ctranslate2 for seq2seq models. ``device``: cpu (default), cuda, or auto (a
-    GPU when torch sees one). Other options go to the adapter that takes them.
+    transformers (default) or ctranslate2 for seq2seq models. ``device``: as in transformers: "cpu" or -1
+    (default), "cuda", "cuda:N" or N, "mps", "auto" (a GPU when torch sees one). Other options go to the
+    adapter that takes them.
     """
-    device = _auto_device() if device == "auto" else device
+    explicit = device is not None
+    device = resolve_device(device)
     if not isinstance(name_or_path, str | os.PathLike):
+        device = device if explicit else None
         taken = ("tokenizer", "max_input_tokens", "batch_size", "src_lang", "tgt_lang", "source")
         return generator_from_model(name_or_path, device=device, **{k: options[k] for k in taken if k in options}), None
     name_or_path = str(name_or_path)
-    device = device or "cpu"
     if name_or_path.startswith(SERVER_PREFIX):  # an OpenAI-compatible server: base_url, api_key, ...
         server_options = ("base_url", "api_key", "request_timeout", "max_retries", "seed", "batch_size")
         taken = {k: options[k] for k in server_options if k in options}
@@ -144,13 +168,6 @@ def load_generator(
     if backend == "ctranslate2":
         return CT2Seq2SeqGenerator(model_dir, **common, **langs, **ct2_options), spec
     return Seq2SeqGenerator.from_pretrained(model_dir, **common, **langs, **options), spec
-
-
-def _auto_device() -> str:
-    """A GPU when torch sees one, else the CPU."""
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def offline_requested(offline: bool | None = None) -> bool:

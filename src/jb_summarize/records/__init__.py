@@ -1,6 +1,6 @@
 """Records in and out of batch runs: reading inputs, the locked resumable writer, the task runner."""
 
-from .readers import BadRecord, Record, parse_shard, read_records, records_dataset
+from .readers import BadRecord, Record, parse_shard, read_records, shard
 from .runner import BatchCallable, run_task
 from .writer import OutputLockedError, RecordWriter, write_atomic
 
@@ -12,7 +12,7 @@ __all__ = [
     "RecordWriter",
     "parse_shard",
     "read_records",
-    "records_dataset",
     "run_task",
+    "shard",
     "write_atomic",
 ]

@@ -1,8 +1,9 @@
 """Reading batch inputs: text files, folders, stdin, JSONL/CSV/TSV/Parquet, saved and hub datasets.
 
-Inputs become a ``datasets.Dataset`` (columns ``id``, ``text``, ``source``, ``line``) so that a corpus of any
-size is memory-mapped and can be split with ``--shard i/n`` (``Dataset.shard(contiguous=True)``: no
-overlap, no gap). A record that cannot be used is a ``BadRecord`` that says where it is and why.
+Inputs become records (``id``, ``text``, ``source``, ``line``) that can be split with ``--shard i/n``
+(contiguous shards, as ``datasets.Dataset.shard(contiguous=True)`` makes them: no overlap, no gap). A record
+that cannot be used is a ``BadRecord`` that says where it is and why. ``datasets`` is needed only for saved
+and hub datasets.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from ..text import InputError, decode_bytes
 from .writer import Record
 
-__all__ = ["BadRecord", "Record", "parse_shard", "read_records", "records_dataset"]
+__all__ = ["BadRecord", "Record", "parse_shard", "read_records", "shard"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 # newspaper pages, page images (OCR) and web pages: one record per section
@@ -72,27 +73,72 @@ def _ids(rows: list[tuple[int, Any]], source: str, id_field: str | None) -> list
 
 
 def _jsonl(path: Path, text_field: str, id_field: str | None) -> Iterator[Record | BadRecord]:
-    parsed: list[tuple[int, Any]] = []
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                row = BadRecord(str(path), number, "not UTF-8")
-            except json.JSONDecodeError as exc:
-                row = BadRecord(str(path), number, f"bad JSON ({exc.msg})")
-            parsed.append((number, row))
-    for (number, row), rid in zip(parsed, _ids(parsed, str(path), id_field), strict=True):
+        yield from _jsonl_lines(handle, str(path), text_field, id_field)
+
+
+def _jsonl_lines(
+    lines: Iterable[bytes], name: str, text_field: str, id_field: str | None
+) -> Iterator[Record | BadRecord]:
+    parsed: list[tuple[int, Any]] = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            row = BadRecord(name, number, "not UTF-8")
+        except json.JSONDecodeError as exc:
+            row = BadRecord(name, number, f"bad JSON ({exc.msg})")
+        parsed.append((number, row))
+    for (number, row), rid in zip(parsed, _ids(parsed, name, id_field), strict=True):
         if isinstance(row, BadRecord):
             yield row
         elif not isinstance(row, dict):
-            yield BadRecord(str(path), number, "not a JSON object")
+            yield BadRecord(name, number, "not a JSON object")
         elif text_field not in row:
-            yield BadRecord(str(path), number, f"no field {text_field!r}")
+            yield BadRecord(name, number, f"no field {text_field!r}")
         else:
-            yield _record(str(path), number, rid, row[text_field])
+            yield _record(name, number, rid, row[text_field])
+
+
+STDIN_FORMATS = ("auto", "text", "jsonl", "lines")
+
+
+def _looks_like_jsonl(data: bytes) -> bool:
+    """Input whose first line is a JSON object: JSONL (no Chinese text opens so)."""
+    first = data.lstrip().split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first.decode("utf-8")), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+
+
+def _stdin(fmt: str, text_field: str, id_field: str | None) -> Iterator[Record | BadRecord]:
+    """stdin as ``fmt``: JSONL, one text per line, one text (a page: a record per section), or auto (JSONL
+    when the input is, else one text)."""
+    from ..reading import load_article
+
+    data = sys.stdin.buffer.read()
+    if fmt == "jsonl" or (fmt == "auto" and _looks_like_jsonl(data)):
+        yield from _jsonl_lines(data.splitlines(), "<stdin>", text_field, id_field)
+    elif fmt == "lines":
+        lines = decode_bytes(data, "<stdin>").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield _record("<stdin>", number, number, line)
+    elif _is_page(data[:2048]):  # a page on stdin: a record per section, never its markup
+        try:
+            article = load_article(data, doc_id="stdin")
+        except InputError as exc:
+            yield BadRecord("<stdin>", None, str(exc).split(": ", 1)[-1])
+            return
+        for section in article.sections:
+            yield _record("<stdin>", None, section.id, section.body)
+    else:
+        yield _record("<stdin>", None, "stdin", decode_bytes(data, "<stdin>"))
 
 
 def _table(path: Path, text_field: str, id_field: str | None) -> Iterator[Record | BadRecord]:
@@ -114,7 +160,9 @@ def _rows(
 
 
 def _dataset_rows(path_or_name: str, split: str | None, hub: bool = False) -> Iterator[dict[str, Any]]:
-    import datasets
+    from ..extras import require
+
+    datasets = require("datasets", "hf", "a saved or hub dataset as input")
 
     if hub:
         _check_hub(path_or_name)
@@ -153,9 +201,10 @@ def read_records(
     text_field: str = "text",
     id_field: str | None = "id",
     split: str | None = None,
+    stdin: str = "auto",
 ) -> Iterator[Record | BadRecord]:
-    """Records (or BadRecords) from text files, PDF and web pages (a record per section), folders of them, stdin,
-    JSONL/CSV/TSV/Parquet, saved datasets,
+    """Records (or BadRecords) from text files, PDF and web pages (a record per section), folders of them, stdin
+    (``stdin``: one of ``STDIN_FORMATS``), JSONL/CSV/TSV/Parquet, saved datasets,
     or hub datasets named ``hf:NAME`` (only when asked for so: a path that does not exist is an error)."""
     from ..reading import load_article
 
@@ -172,17 +221,7 @@ def read_records(
         elif name.startswith(HUB_PREFIX):
             yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field)
         elif name == "-":
-            data = sys.stdin.buffer.read()
-            if _is_page(data[:2048]):  # a page on stdin: a record per section, never its markup
-                try:
-                    article = load_article(data, doc_id="stdin")
-                except InputError as exc:
-                    yield BadRecord("<stdin>", None, str(exc).split(": ", 1)[-1])
-                    continue
-                for section in article.sections:
-                    yield _record("<stdin>", None, section.id, section.body)
-            else:
-                yield _record("<stdin>", None, "stdin", decode_bytes(data, "<stdin>"))
+            yield from _stdin(stdin, text_field, id_field)
         elif _is_saved_dataset(path):
             yield from _rows(_dataset_rows(name, split), name, text_field, id_field)
         elif path.is_dir():
@@ -256,14 +295,11 @@ def _page_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
         yield BadRecord(str(path), None, str(exc).split(": ", 1)[-1])
 
 
-def records_dataset(records: Sequence[Record]):
-    """The good records as a Dataset(id, text, source, line); ``id`` holds the id's JSON text."""
-    import datasets
-
-    columns = {key: [r[key] for r in records] for key in ("text", "source")}
-    columns["id"] = [json.dumps(r["id"], ensure_ascii=False) for r in records]  # JSON text: 2 and "2" stay apart
-    columns["line"] = [r["line"] if r["line"] is not None else -1 for r in records]
-    return datasets.Dataset.from_dict(columns)
+def shard(records: Sequence[Record], index: int, count: int) -> list[Record]:
+    """Shard ``index`` of ``count`` contiguous shards (the first ``len % count`` one record longer)."""
+    size, extra = divmod(len(records), count)
+    start = index * size + min(index, extra)
+    return list(records[start : start + size + (index < extra)])
 
 
 def parse_shard(spec: str) -> tuple[int, int]:

@@ -1,9 +1,8 @@
-"""Running a task over a dataset of records, and a task as a batch function for datasets / Ray Data."""
+"""Running a task over a list of records, and a task as a batch function for datasets / Ray Data."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..models.hub import ModelNotAvailableError
@@ -33,22 +32,8 @@ def _outputs(task: Callable[[list[str]], Any], rows: list[dict[str, Any]], on_er
     return [done for row in rows for done in _outputs(task, [row], on_error)]
 
 
-def _without(dataset, done: set[str], progress: bool):
-    """The rows whose id is not in ``done``; the datasets progress bar only when progress is wanted."""
-    from datasets.utils import logging as datasets_logging
-
-    was_on = datasets_logging.is_progress_bar_enabled()
-    if not progress:
-        datasets_logging.disable_progress_bar()
-    try:
-        return dataset.filter(lambda row: row["id"] not in done)
-    finally:
-        if was_on and not progress:
-            datasets_logging.enable_progress_bar()
-
-
 def run_task(
-    dataset,
+    rows: Iterable[dict[str, Any]],
     task: Callable[[list[str]], Any],
     writer: RecordWriter,
     make_record: Callable[[dict[str, Any], str, Any], Record],
@@ -57,12 +42,13 @@ def run_task(
     progress: bool = False,
     on_error: OnError | None = None,
 ) -> int:
-    """Run ``task.run`` over the dataset in chunks, writing each finished record; returns how many were written.
+    """Run ``task.run`` over the rows (dicts with ``id`` and ``text``: records, or a ``datasets.Dataset``'s rows)
+    in chunks, writing each finished record, and skipping the ids the writer already has; returns how many
+    were written.
 
     ``on_error(row, exception)``: a record the model fails on (without it, the error ends the run).
     """
-    done = {json.dumps(i, ensure_ascii=False) for i in writer.done}
-    todo = _without(dataset, done, progress) if done else dataset
+    todo = [row for row in rows if row["id"] not in writer.done]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -70,15 +56,13 @@ def run_task(
         bar = tqdm(total=len(todo), unit="doc", desc="jb-summarize")
     written = 0
     try:
-        for batch in todo.iter(batch_size=chunk_size):
-            rows = [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
-            for row in rows:
-                row["id"] = json.loads(row["id"])
-            for row, output, where in _outputs(task, rows, on_error):
+        for start in range(0, len(todo), chunk_size):
+            chunk = [dict(row) for row in todo[start : start + chunk_size]]
+            for row, output, where in _outputs(task, chunk, on_error):
                 writer.write(make_record(row, output, where))
                 written += 1
             if bar is not None:
-                bar.update(len(rows))
+                bar.update(len(chunk))
     finally:
         if bar is not None:
             bar.close()
@@ -91,7 +75,7 @@ class BatchCallable:
 
         ds.map(BatchCallable("summarize", "lead"), batched=True)
         ray_ds.map_batches(BatchCallable, fn_constructor_kwargs={"task": "translate", "model": NAME},
-                           concurrency=2, batch_size=16)
+                           compute=ray.data.ActorPoolStrategy(size=2), num_cpus=2, batch_size=16)
     """
 
     def __init__(self, task: str, model: str, column: str = "text", output: str | None = None, **options: Any):

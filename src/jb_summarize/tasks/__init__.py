@@ -86,13 +86,15 @@ def load_tasks(
     *,
     summarizer_options: dict[str, Any] | None = None,
     translator_options: dict[str, Any] | None = None,
+    **options: Any,
 ) -> tuple[Summarizer | None, Translator | None]:
     """A summariser and a translator (either may be None); one model load when both name the same model.
 
-    Options as in ``load_task``; with one shared model, the adapter options come from the summariser's.
+    ``options`` (``offline``, ``device``, ...) go to both, ``summarizer_options`` / ``translator_options`` to one
+    (as in ``load_task``); with one shared model, the adapter options come from the summariser's.
     """
-    summarizer_options = task_options("summarize", **(summarizer_options or {}))
-    translator_options = task_options("translate", **(translator_options or {}))
+    summarizer_options = task_options("summarize", **{**options, **(summarizer_options or {})})
+    translator_options = task_options("translate", **{**options, **(translator_options or {})})
     builtin = isinstance(summarizer, str) and summarizer.lower() in BUILTIN_SUMMARIZERS
     shared = summarizer is not None and not builtin and (summarizer is translator or summarizer == translator)
     if not shared:

@@ -10,7 +10,9 @@ texts to prompts to the generator and back, with the decoding options in one pla
 from __future__ import annotations
 
 import copy
+import logging
 import time
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -23,9 +25,15 @@ from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
 from ..text import to_simplified
 
-__all__ = ["ModelTask", "Task", "check_texts", "chunked", "decoding_with_defaults"]
+__all__ = ["ModelTask", "Task", "UnsupportedOptionWarning", "check_texts", "chunked", "decoding_with_defaults"]
+
+
+class UnsupportedOptionWarning(UserWarning):
+    """An option the caller asked for that the model's backend cannot honour (also in ``info.notes``)."""
+
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def check_texts(texts: Sequence[str]) -> None:
@@ -133,15 +141,17 @@ class Task(ABC):
             yield from task.run(chunk, batch_size=batch_size).outputs
 
 
-def decoding_with_defaults(spec: ModelSpec | None, fallbacks: Mapping[str, Any], **explicit: Any) -> Decoding:
-    """A ``Decoding`` from explicit options; one left None that ``fallbacks`` names takes the registry's
-    default for the model, else the fallback."""
+def decoding_with_defaults(
+    spec: ModelSpec | None, fallbacks: Mapping[str, Any], **explicit: Any
+) -> tuple[Decoding, Decoding]:
+    """(the ``Decoding`` of the explicit options, where one left None that ``fallbacks`` names takes the
+    registry's default for the model, else the fallback; the ``Decoding`` of what the caller asked for)."""
     registry = spec.decoding if spec else {}
     values = {
         key: registry.get(key, fallbacks[key]) if value is None and key in fallbacks else value
         for key, value in explicit.items()
     }
-    return Decoding(**values)
+    return Decoding(**values), Decoding(**{k: v for k, v in explicit.items() if v is not None})
 
 
 _DECODING_FIELDS = frozenset(Decoding.__dataclass_fields__)
@@ -160,6 +170,7 @@ class ModelTask(Task):
         decoding = {k: v for k, v in options.items() if k in _DECODING_FIELDS}
         if decoding:
             self.decoding = self.decoding.replace(**decoding)
+            self.asked = self.asked.replace(**decoding)
         super()._set_options({k: v for k, v in options.items() if k not in _DECODING_FIELDS})
 
     def __init__(
@@ -168,6 +179,7 @@ class ModelTask(Task):
         *,
         spec: ModelSpec | None,
         decoding: Decoding,
+        asked: Decoding | None = None,
         batch_size: int | None = None,
         examples: int = 0,
         example_pool: Sequence[Example] | None = None,
@@ -176,6 +188,8 @@ class ModelTask(Task):
         self.spec = spec
         self.name = spec.name if spec else generator.source
         self.decoding = decoding
+        self.asked = asked or Decoding()  # the options the caller asked for: warned of if not honoured
+        self._warned: set[str] = set()
         self.batch_size = batch_size
         self.examples = examples
         self.example_pool = list(example_pool) if example_pool is not None else None
@@ -215,6 +229,11 @@ class ModelTask(Task):
     def _info(self, *, used: Sequence[Decoding], decoding: dict[str, Any], **fields: Any) -> RunInfo:
         """The RunInfo of a call that decoded with ``used``; ``decoding``: what else shaped the outputs."""
         notes = list(dict.fromkeys(note for d in used for note in self.generator.notes(d)))
+        log.debug("%s %s: %d decoding pass(es), notes: %s", self.task, self.name, len(used), notes or "none")
+        for note in self.generator.unhonoured(self.asked):
+            if note not in self._warned:  # once per task: a batch run of many calls warns once
+                self._warned.add(note)
+                warnings.warn(f"{self.name}: {note}", UnsupportedOptionWarning, stacklevel=4)
         return RunInfo(
             task=self.task,
             **provenance(self.spec, self.generator),

@@ -240,7 +240,7 @@ class ModelSummarizer(ModelTask, Summarizer):
         style: str = "headline",
     ):
         self._check_choices({"style": style})
-        decoding = decoding_with_defaults(
+        decoding, asked = decoding_with_defaults(
             spec,
             {"num_beams": 1, "no_repeat_ngram_size": 3},
             num_beams=num_beams,
@@ -251,6 +251,7 @@ class ModelSummarizer(ModelTask, Summarizer):
             generator,
             spec=spec,
             decoding=decoding,
+            asked=asked,
             batch_size=batch_size,
             examples=examples,
             example_pool=example_pool,

@@ -152,7 +152,7 @@ class Translator(ModelTask):
         unit: str = "sentence",
         retry: bool = True,
         rewrite_amounts: bool = True,
-        forbid_chinese: bool = True,
+        forbid_chinese: bool | None = None,
         to_simplified: bool = False,
         examples: int = 0,
         example_pool: Sequence[tuple[str, str]] | None = None,
@@ -163,9 +163,9 @@ class Translator(ModelTask):
         style: str = "text",
     ):
         self._check_choices({"unit": unit, "quality": quality, "context": context, "style": style})
-        decoding = decoding_with_defaults(
+        decoding, asked = decoding_with_defaults(
             spec,
-            {"num_beams": 1},
+            {"num_beams": 1, "forbid_chinese": True},  # Chinese tokens forbidden unless told otherwise
             num_beams=num_beams,
             no_repeat_ngram_size=no_repeat_ngram_size,
             repetition_penalty=repetition_penalty,
@@ -175,6 +175,7 @@ class Translator(ModelTask):
             generator,
             spec=spec,
             decoding=decoding,
+            asked=asked,
             batch_size=batch_size,
             examples=examples,
             example_pool=example_pool,

@@ -1,0 +1,93 @@
+"""The core install: page reading, extractive summaries, servers and scoring work without torch, transformers
+and datasets (imports of them are blocked in a child process); the model backends are extras."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("torch", "transformers", "datasets")
+
+BLOCKER = """
+import importlib.abc, sys
+class Blocked(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in {heavy!r}:
+            raise ImportError("blocked for the test: " + name)
+sys.meta_path.insert(0, Blocked())
+"""
+
+
+def _without_heavy(code: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    script = BLOCKER.format(heavy=set(HEAVY)) + code
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], input=stdin, capture_output=True, text=True, timeout=300
+    )
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return _without_heavy("from jb_summarize.cli import main\nsys.exit(main(sys.argv[1:]))", *args, stdin=stdin)
+
+
+def test_the_package_and_the_extractive_summariser_need_no_heavy_dependency():
+    proc = _without_heavy(
+        "import jb_summarize as j\n"
+        "article = j.load_seed_article()\n"
+        "print(j.load_summarizer('extractive').summarize([s.body for s in article.sections])[0])\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in " + repr(set(HEAVY)) + "]\n"
+        "assert not loaded, loaded\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+
+
+def test_the_cli_core_commands_run_without_them(tmp_path):
+    run = _cli("run", "--summarizer", "extractive", "--no-translate", "--output-dir", str(tmp_path), "-q")
+    assert run.returncode == 0, run.stderr
+    assert len((tmp_path / "jiangbei-2022.jsonl").read_text(encoding="utf-8").splitlines()) == 6
+    batch = _cli("summarize", "-", "--model", "lead", stdin=json.dumps({"id": 1, "text": "江北新增就业。"}) + "\n")
+    assert batch.returncode == 0, batch.stderr
+    assert json.loads(batch.stdout)["summary"] == "江北新增就业"
+    sections = _cli("sections", "--format", "markdown")
+    assert sections.returncode == 0 and sections.stdout.count("\n## ") >= 5, sections.stderr
+    (tmp_path / "h").write_text("The cat sat on the mat.\n", encoding="utf-8")
+    (tmp_path / "r").write_text("The cat sat on the mat.\n", encoding="utf-8")
+    scored = _cli("eval", "score", "-i", str(tmp_path / "h"), "-r", str(tmp_path / "r"), "-m", "bleu", "ter")
+    assert scored.returncode == 0, scored.stderr
+    assert scored.stdout.split()[:2] == ["bleu", "100.00"]
+
+
+def test_the_openai_backend_needs_none_of_them():
+    """Reaching for a server that is not there fails as a server error, not as a missing torch."""
+    proc = _cli("translate", "-", "--model", "openai:m", "--base-url", "http://127.0.0.1:9/v1", stdin="江北。")
+    assert proc.returncode == 2, proc.stderr
+    assert "blocked" not in proc.stderr and "127.0.0.1" in proc.stderr
+
+
+def test_a_feature_of_an_extra_names_the_extra(tmp_path):
+    proc = _cli("eval", "run", "--task", "summarize", "--model", "lead", "--benchmark", "seed")
+    assert proc.returncode == 2
+    assert "pip install 'jb-summarize[hf]'" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_pyproject_core_dependencies_leave_out_the_heavy_ones():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [dep.split(">")[0].split("=")[0].split("[")[0].strip().lower() for dep in project["dependencies"]]
+    assert not set(names) & set(HEAVY), names
+    hf = " ".join(project["optional-dependencies"]["hf"])
+    assert all(name in hf for name in HEAVY)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install -q torch==" in makefile  # pinned, and installed before the extras
+    assert makefile.index("pip install -q torch==") < makefile.index("-e '.[hf,")
+
+
+@pytest.mark.parametrize("extra", ["ct2", "gguf", "test"])
+def test_extras_that_need_transformers_bring_the_hf_extra(extra):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "jb-summarize[hf]" in project["optional-dependencies"][extra]
