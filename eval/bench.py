@@ -295,6 +295,8 @@ def measure_seed(unit: str, model: str, extra: Sequence[str] = ()) -> dict[str, 
         "peak_rss_mb": meta["peak_rss_mb"],
         "lead_section_bleu": lead_bleu,
         "flagged_fields": sum(len(r.get("flagged", [])) for r in records),
+        "load_seconds": meta.get("load_seconds"),
+        "profile": meta.get("decode_profile"),
     }
 
 
@@ -347,7 +349,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     from jb_summarize.models.cpu import choose_weight_layout, cpu_info
 
-    extra = {"cpu": cpu_info().model}
+    extra = {"cpu": cpu_info().model, "cpu_kind": cpu_info().kind}
     if spec["kind"] in ("llama-batched", "seed"):
         extra["weight_layout"] = choose_weight_layout(cpu_info().flags).name
     if spec.get("part"):
@@ -378,7 +380,8 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="seq2seq,llm,seed",
-        help="comma-separated parts: seq2seq, llm, seed, quality (the seed with --quality best), layout, server",
+        help="comma-separated parts: seq2seq, llm, seed, quality (the seed with --quality best), layout, server, "
+        "profile (one seed run, default model, with where its time goes)",
     )
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -402,6 +405,8 @@ def main() -> int:
     if "seed" in parts:
         specs += [{"kind": "seed", "unit": u, "model": LLM_MODELS[0]} for u in ("sentence", "paragraph")]
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[1]})
+    if "profile" in parts:  # one seed run at the defaults: its decode profile per phase
+        specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[0], "part": "profile"})
     if "quality" in parts:  # the quality preset on the whole seed
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[0], "quality": "best", "part": "quality"})
     if "server" in parts:  # what the HTTP hop costs, on the same model and threads
@@ -419,14 +424,42 @@ def main() -> int:
     for spec in specs:
         record = _child(spec)
         print(json.dumps(record), flush=True)
+        if record.get("profile"):
+            print(profile_table(record), flush=True)
         records.append(record)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     measured = {_key(r) for r in records}
-    kept = [p for p in previous if _part(p) not in parts or (_key(p) not in measured and _is_reference(p))]
+    kinds = {r.get("cpu_kind") for r in records}
+    # rows of parts not measured now, of other CPU kinds, and reference rows not measured again are kept
+    kept = [
+        p
+        for p in previous
+        if _part(p) not in parts or p.get("cpu_kind") not in kinds or (_key(p) not in measured and _is_reference(p))
+    ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(add_ratios(kept + records), indent=1) + "\n")
     print(f"wrote {RESULTS}")
     return 0
+
+
+def profile_table(record: dict[str, Any]) -> str:
+    """Where a seed run's time went: model load, then per phase the generate calls, prompts, llama_decode calls,
+    tokens (prompt / generated), tokens per call and how full each call is, and the seconds."""
+    profile = record["profile"]
+    lines = [
+        f"{record.get('cpu')} ({record.get('cpu_kind')}): {record.get('seconds')} s in all, model load "
+        f"{record.get('load_seconds')} s (llama.cpp {profile['load_seconds']}), n_batch {profile['n_batch']}",
+        f"{'phase':<22}{'gen':>4}{'prompts':>8}{'calls':>7}{'prompt tok':>11}{'gen tok':>8}{'tok/call':>9}"
+        f"{'fill':>6}{'ms/tok':>7}{'decode s':>9}{'s':>7}  calls by size",
+    ]
+    for name, s in [*profile["phases"].items(), ("total", profile["total"])]:
+        sizes = " ".join(f"{k}:{v}" for k, v in s["calls_by_size"].items())
+        lines.append(
+            f"{name:<22}{s['generate_calls']:>4}{s['prompts']:>8}{s['decode_calls']:>7}{s['prompt_tokens']:>11}"
+            f"{s['generated']:>8}{s['tokens_per_call']:>9}{s.get('fill', 0):>6}{s['ms_per_token'] or 0:>7}"
+            f"{s['decode_seconds']:>9}{s['seconds']:>7}  {sizes}"
+        )
+    return "\n".join(lines)
 
 
 def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -451,7 +484,7 @@ def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:
     fields = ("task", "kind", "backend", "model", "batch_size", "num_beams", "inter_threads", "unit")
-    fields += ("weight_layout", "part", "what", "quality")
+    fields += ("weight_layout", "part", "what", "quality", "cpu_kind")
     return tuple(record.get(k) for k in fields)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article
+from ..models.profile import PROFILE
 from ..pipeline import summarize_article, summarize_whole_article
 from ..records import RecordWriter, write_atomic
 from ..report import page_view, run_html, run_markdown
@@ -159,6 +160,7 @@ def _run_article(
         "article_summary_seconds": round(brief_seconds, 2) if brief else None,
         "seconds": round(time.perf_counter() - start, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "decode_profile": PROFILE.to_dict(),  # llama.cpp calls, tokens and fill per phase (models/profile.py)
     }
     write_atomic(out_dir / f"{stem}.meta.json", json.dumps(meta, indent=2) + "\n")
     return records, [jsonl, markdown, report]

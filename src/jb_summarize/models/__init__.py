@@ -2,7 +2,7 @@
 contract (``base.py``). What the CLI and the tasks use is exported here; the rest is internal."""
 
 from .base import GREEDY, Decoding, TextGenerator
-from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
+from .cpu import REPACK_ENV, choose_decode_plan, choose_weight_layout, cpu_info
 from .device import resolve_device
 from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
 from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator, quiet_transformers
@@ -30,6 +30,7 @@ __all__ = [
     "TextGenerator",
     "build_check_model",
     "check_model_file",
+    "choose_decode_plan",
     "choose_weight_layout",
     "cpu_info",
     "fetch_model",
