@@ -424,8 +424,10 @@ def main() -> int:
     for spec in specs:
         record = _child(spec)
         print(json.dumps(record), flush=True)
-        if record.get("profile"):
-            print(profile_table(record), flush=True)
+        if record.get("profile"):  # where the time went, as models.md shows it
+            from update_models_md import profile_markdown
+
+            print("\n".join(profile_markdown([record])), flush=True)
         records.append(record)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     measured = {_key(r) for r in records}
@@ -440,26 +442,6 @@ def main() -> int:
     RESULTS.write_text(json.dumps(add_ratios(kept + records), indent=1) + "\n")
     print(f"wrote {RESULTS}")
     return 0
-
-
-def profile_table(record: dict[str, Any]) -> str:
-    """Where a seed run's time went: model load, then per phase the generate calls, prompts, llama_decode calls,
-    tokens (prompt / generated), tokens per call and how full each call is, and the seconds."""
-    profile = record["profile"]
-    lines = [
-        f"{record.get('cpu')} ({record.get('cpu_kind')}): {record.get('seconds')} s in all, model load "
-        f"{record.get('load_seconds')} s (llama.cpp {profile['load_seconds']}), n_batch {profile['n_batch']}",
-        f"{'phase':<22}{'gen':>4}{'prompts':>8}{'calls':>7}{'prompt tok':>11}{'gen tok':>8}{'tok/call':>9}"
-        f"{'fill':>6}{'ms/tok':>7}{'decode s':>9}{'s':>7}  calls by size",
-    ]
-    for name, s in [*profile["phases"].items(), ("total", profile["total"])]:
-        sizes = " ".join(f"{k}:{v}" for k, v in s["calls_by_size"].items())
-        lines.append(
-            f"{name:<22}{s['generate_calls']:>4}{s['prompts']:>8}{s['decode_calls']:>7}{s['prompt_tokens']:>11}"
-            f"{s['generated']:>8}{s['tokens_per_call']:>9}{s.get('fill', 0):>6}{s['ms_per_token'] or 0:>7}"
-            f"{s['decode_seconds']:>9}{s['seconds']:>7}  {sizes}"
-        )
-    return "\n".join(lines)
 
 
 def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
