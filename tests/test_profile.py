@@ -83,3 +83,20 @@ def test_the_profile_dict_totals_the_phases_and_says_how_full_calls_are() -> Non
 )
 def test_call_size_buckets(n, bucket) -> None:
     assert _bucket(n) == bucket
+
+
+def test_run_writes_where_its_decoding_time_went(tiny_gguf, tmp_path) -> None:
+    import json
+
+    from jb_summarize.cli import main
+
+    assert main(["run", "--model", str(tiny_gguf), "--output-dir", str(tmp_path), "--quiet", "--no-bodies"]) == 0
+    profile = json.loads((tmp_path / "jiangbei-2022.meta.json").read_text())["decode_profile"]
+    assert len(profile["load_seconds"]) == 1 and profile["n_batch"] == 512  # one model shared by both tasks
+    phases = profile["phases"]
+    assert {"summarize", "translate", "article/summarize", "article/translate"} <= set(phases)
+    assert phases["summarize"]["prompts"] == 6  # the six sections' summaries, in one call
+    total = profile["total"]
+    assert total["decode_calls"] == sum(p["decode_calls"] for p in phases.values()) > 0
+    assert total["tokens"] == sum(p["tokens"] for p in phases.values())
+    assert 0 < total["fill"] <= 1

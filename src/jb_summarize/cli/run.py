@@ -127,6 +127,7 @@ def _run_article(
     out_dir = Path(args.output_dir)
     stem = output_stem(article.id)
     jsonl = out_dir / f"{stem}.jsonl"
+    PROFILE.reset(keep_loads=True)  # each article's .meta.json has its own decode profile
     # with --resume finished sections are kept; with --overwrite (checked in run) the file starts again
     with RecordWriter(jsonl, resume=args.resume, overwrite=not args.resume) as writer:
         for record in summarize_article(
@@ -187,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("the input has no text to summarise")
     _check_overwrite(articles, args)
     Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+    PROFILE.reset()
     summarizer, translator = _load_tasks(args)
     loaded = time.perf_counter()
     written: list[Path] = []

@@ -76,10 +76,12 @@ class DecodeProfile:
     def __init__(self) -> None:
         self.reset()
 
-    def reset(self) -> None:
+    def reset(self, *, keep_loads: bool = False) -> None:
+        """Start counting again (``keep_loads``: a new job on the models already loaded)."""
         self.phases: dict[str, PhaseStats] = {}
-        self.loads: list[float] = []
-        self.n_batch: int | None = None
+        if not keep_loads:
+            self.loads: list[float] = []
+            self.n_batch: int | None = None
 
     def stats(self) -> PhaseStats:
         """The current phase's counters ("other" outside any phase)."""
