@@ -256,7 +256,8 @@ def profile_markdown(records: list[dict]) -> list[str]:
             f"Where the whole seed job's time goes ({cpu_label(r)}, `{r['model']}`, {r['seconds']} s in all, "
             f"model load {r.get('load_seconds')} s, n_batch {profile['n_batch']}): per phase the `generate` calls, "
             "prompts, `llama_decode` calls, tokens read from prompts and generated, tokens per call and how full a "
-            "call is, ms per token in `llama_decode`, and the seconds.",
+            "call is, ms per token in `llama_decode`, and the seconds."
+            + (f" Note: {r['note']}." if r.get("note") else ""),
             "",
             "| phase | generate calls | prompts | decode calls | prompt tokens | generated tokens | tokens per call "
             "| fill | ms/token | decode s | s | calls by size (tokens: calls) |",
