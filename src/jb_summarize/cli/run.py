@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article
-from ..models.profile import PROFILE
+from ..models import PROFILE
 from ..pipeline import summarize_article, summarize_whole_article
 from ..records import RecordWriter, write_atomic
 from ..report import page_view, run_html, run_markdown

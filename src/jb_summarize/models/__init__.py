@@ -9,12 +9,14 @@ from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator, quiet_transformers
 from .hub import ModelNotAvailableError, in_hub_cache, resolve_model_dir
 from .loading import load_generator, provenance, split_generator_options
 from .probe import ProbeResult, build_check_model, probe_gguf
+from .profile import PROFILE, phase
 from .registry import REGISTRY, ModelSpec, get_spec, models_markdown
 from .server import OpenAIChatGenerator, ServerUnavailableError
 from .store import model_home, model_path
 
 __all__ = [
     "GREEDY",
+    "PROFILE",
     "REGISTRY",
     "REPACK_ENV",
     "ChatGenerator",
@@ -42,6 +44,7 @@ __all__ = [
     "model_path",
     "model_state",
     "models_markdown",
+    "phase",
     "probe_gguf",
     "provenance",
     "quiet_transformers",
