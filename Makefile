@@ -8,7 +8,11 @@ STAMP := $(VENV)/.installed
 
 # torch is pinned and installed first: the CPU wheel (2.13.0) is then already there when the
 # [hf] extra's `torch>=2.4` is resolved, so pip never pulls a multi-GB CUDA build.
-# llama-cpp-python (the [llama] extra) compiles from source for this CPU: about 5 minutes on 2 cores.
+# llama-cpp-python (the [llama] extra) compiles from source for this CPU (-march=native), once: the wheel is kept
+# in LLAMA_WHEELS, outside the venv, under a key of this CPU's flags and the build flags, so a new venv, `make clean
+# setup` or a CI re-run that caches that folder installs it in seconds (docs/install.md). The build runs on every
+# core (CMAKE_BUILD_PARALLEL_LEVEL) and makes only the libraries llama_cpp loads (no libmtmd, tests, tools,
+# examples or server: LLAMA_CMAKE_ARGS).
 # On x86-64 its AMX kernels are left out (-mno-amx-*: the rest of -march=native stays): llama.cpp's AMX
 # matmul crashes on Intel Xeons with AMX, and a build without it is safe for every caller, llama-cpp-python's
 # own server included. Built without pip's wheel cache, so that these flags always apply.
@@ -16,11 +20,21 @@ LLAMA_CPP_PYTHON := llama-cpp-python==0.3.36
 ifeq ($(shell uname -m),x86_64)
 LLAMA_CFLAGS ?= -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 endif
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+	-DLLAMA_BUILD_SERVER=OFF
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+LLAMA_WHEEL_KEY := $(shell (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; \
+	echo '$(LLAMA_CPP_PYTHON) $(LLAMA_CFLAGS) $(LLAMA_CMAKE_ARGS)') | cksum | cut -d' ' -f1)
+LLAMA_WHEELS ?= $(HOME)/.cache/jb_summarize/wheels/$(LLAMA_WHEEL_KEY)
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" $(PY) -m pip install -q --no-cache-dir '$(LLAMA_CPP_PYTHON)'
+	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
+		CMAKE_BUILD_PARALLEL_LEVEL=$(BUILD_JOBS) CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" \
+		CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" \
+		$(PY) -m pip wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) '$(LLAMA_CPP_PYTHON)'
+	$(PY) -m pip install -q $(LLAMA_WHEELS)/llama_cpp_python-*.whl
 	$(PY) -m pip install -q -e '.[hf,test,llama,server,ct2,ray,ocr]'
 	$(VENV)/bin/jb-summarize doctor --quiet   # a llama.cpp build that crashes on this CPU stops here
 	touch $(STAMP)

@@ -295,6 +295,8 @@ def measure_seed(unit: str, model: str, extra: Sequence[str] = ()) -> dict[str, 
         "peak_rss_mb": meta["peak_rss_mb"],
         "lead_section_bleu": lead_bleu,
         "flagged_fields": sum(len(r.get("flagged", [])) for r in records),
+        "load_seconds": meta.get("load_seconds"),
+        "profile": meta.get("decode_profile"),
     }
 
 
@@ -347,7 +349,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     from jb_summarize.models.cpu import choose_weight_layout, cpu_info
 
-    extra = {"cpu": cpu_info().model}
+    extra = {"cpu": cpu_info().model, "cpu_kind": cpu_info().kind}
     if spec["kind"] in ("llama-batched", "seed"):
         extra["weight_layout"] = choose_weight_layout(cpu_info().flags).name
     if spec.get("part"):
@@ -378,7 +380,8 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="seq2seq,llm,seed",
-        help="comma-separated parts: seq2seq, llm, seed, quality (the seed with --quality best), layout, server",
+        help="comma-separated parts: seq2seq, llm, seed, quality (the seed with --quality best), layout, server, "
+        "profile (one seed run, default model, with where its time goes)",
     )
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -402,6 +405,8 @@ def main() -> int:
     if "seed" in parts:
         specs += [{"kind": "seed", "unit": u, "model": LLM_MODELS[0]} for u in ("sentence", "paragraph")]
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[1]})
+    if "profile" in parts:  # one seed run at the defaults: its decode profile per phase
+        specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[0], "part": "profile"})
     if "quality" in parts:  # the quality preset on the whole seed
         specs.append({"kind": "seed", "unit": "sentence", "model": LLM_MODELS[0], "quality": "best", "part": "quality"})
     if "server" in parts:  # what the HTTP hop costs, on the same model and threads
@@ -419,10 +424,20 @@ def main() -> int:
     for spec in specs:
         record = _child(spec)
         print(json.dumps(record), flush=True)
+        if record.get("profile"):  # where the time went, as models.md shows it
+            from update_models_md import profile_markdown
+
+            print("\n".join(profile_markdown([record])), flush=True)
         records.append(record)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     measured = {_key(r) for r in records}
-    kept = [p for p in previous if _part(p) not in parts or (_key(p) not in measured and _is_reference(p))]
+    kinds = {r.get("cpu_kind") for r in records}
+    # rows of parts not measured now, of other CPU kinds, and reference rows not measured again are kept
+    kept = [
+        p
+        for p in previous
+        if _part(p) not in parts or p.get("cpu_kind") not in kinds or (_key(p) not in measured and _is_reference(p))
+    ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(add_ratios(kept + records), indent=1) + "\n")
     print(f"wrote {RESULTS}")
@@ -451,7 +466,7 @@ def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:
     fields = ("task", "kind", "backend", "model", "batch_size", "num_beams", "inter_threads", "unit")
-    fields += ("weight_layout", "part", "what", "quality")
+    fields += ("weight_layout", "part", "what", "quality", "cpu_kind")
     return tuple(record.get(k) for k in fields)
 
 

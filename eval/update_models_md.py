@@ -59,7 +59,7 @@ def bench_markdown() -> str:
     """The speed tables from eval/results/bench.json (written by eval/bench.py)."""
     path = RESULTS / "bench.json"
     records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    ok = [r for r in records if "error" not in r and r.get("part") not in ("layout", "server")]
+    ok = [r for r in records if "error" not in r and r.get("part") not in ("layout", "server", "profile")]
     lines = [
         "| part | backend | model | batch | beams | threads | prompt tok/s | generated tok/s | sentences/s "
         "| load s | peak RSS MB | ratio to transformers |",
@@ -96,6 +96,7 @@ def bench_markdown() -> str:
                 f"| {r.get('article_summary_seconds') or '-'} | {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} "
                 f"| {r['flagged_fields']} |"
             )
+    lines += profile_markdown([r for r in records if "error" not in r and r.get("part") == "profile"])
     layouts = [r for r in records if "error" not in r and r.get("part") == "layout"]
     if layouts:
         lines += [
@@ -109,7 +110,7 @@ def bench_markdown() -> str:
                 what = "whole seed article"
             lines.append(
                 f"| {r['weight_layout']} | {what} | `{r['model']}` | {r['seconds']} | {r.get('sentences_per_s', '-')} "
-                f"| {r.get('tokens_per_s', '-')} | {r['peak_rss_mb']} | {r['cpu']} |"
+                f"| {r.get('tokens_per_s', '-')} | {r['peak_rss_mb']} | {cpu_label(r)} |"
             )
     served = [r for r in records if "error" not in r and r.get("part") == "server"]
     if served:
@@ -127,7 +128,7 @@ def bench_markdown() -> str:
                 what, in_flight = f"{r['sentences']} seed sentences", r["batch_size"]
             lines.append(
                 f"| {where} | {what} | `{r['model']}` | {in_flight} | {r['seconds']} | {r.get('sentences_per_s', '-')} "
-                f"| {r.get('cpu', '-')} |"
+                f"| {cpu_label(r)} |"
             )
     errors = [r for r in records if "error" in r]
     for r in errors:
@@ -239,6 +240,39 @@ def levers_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
+def cpu_label(record: dict) -> str:
+    """The CPU a row was measured on, with its kind (AVX2, AVX-512, AMX) where recorded."""
+    cpu = record.get("cpu", "-")
+    return f"{cpu}, {record['cpu_kind']}" if record.get("cpu_kind") else cpu
+
+
+def profile_markdown(records: list[dict]) -> list[str]:
+    """Where the seed job's time goes (``eval/bench.py --only profile``), one table per CPU kind."""
+    lines: list[str] = []
+    for r in records:
+        profile = r["profile"]
+        lines += [
+            "",
+            f"Where the whole seed job's time goes ({cpu_label(r)}, `{r['model']}`, {r['seconds']} s in all, "
+            f"model load {r.get('load_seconds')} s, n_batch {profile['n_batch']}): per phase the `generate` calls, "
+            "prompts, `llama_decode` calls, tokens read from prompts and generated, tokens per call and how full a "
+            "call is, ms per token in `llama_decode`, and the seconds."
+            + (f" Note: {r['note']}." if r.get("note") else ""),
+            "",
+            "| phase | generate calls | prompts | decode calls | prompt tokens | generated tokens | tokens per call "
+            "| fill | ms/token | decode s | s | calls by size (tokens: calls) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, st in [*profile["phases"].items(), ("total", profile["total"])]:
+            sizes = ", ".join(f"{k}: {v}" for k, v in st["calls_by_size"].items())
+            lines.append(
+                f"| {name} | {st['generate_calls']} | {st['prompts']} | {st['decode_calls']} | {st['prompt_tokens']} "
+                f"| {st['generated']} | {st['tokens_per_call']} | {st.get('fill', '-')} | {st['ms_per_token']} "
+                f"| {st['decode_seconds']} | {st['seconds']} | {sizes} |"
+            )
+    return lines
+
+
 def quickstart_markdown() -> str:
     """README's quick-start timings: the whole seed article (`jb-summarize run`, default options) per model and
     CPU, from the same eval/results/bench.json rows as models.md's whole-article table."""
@@ -251,7 +285,7 @@ def quickstart_markdown() -> str:
     ]
     lines = ["| CPU | model | seconds | peak RSS MB |", "|---|---|---|---|"]
     for r in runs:
-        lines.append(f"| {r.get('cpu', '-')} (2 cores) | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
+        lines.append(f"| {cpu_label(r)} (2 cores) | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -4,6 +4,9 @@ and datasets (imports of them are blocked in a child process); the model backend
 from __future__ import annotations
 
 import json
+import platform
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +94,43 @@ def test_pyproject_core_dependencies_leave_out_the_heavy_ones():
 def test_extras_that_need_transformers_bring_the_hf_extra(extra):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "jb-summarize[hf]" in project["optional-dependencies"][extra]
+
+
+def _setup_commands(tmp_path: Path, *variables: str) -> str:
+    venv = tmp_path / "venv"
+    proc = subprocess.run(
+        ["make", "-n", "-f", str(ROOT / "Makefile"), "setup", f"VENV={venv}", *variables],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_setup_builds_llama_cpp_once_per_cpu_in_parallel_without_amx_and_keeps_the_wheel(tmp_path) -> None:
+    commands = _setup_commands(tmp_path, f"LLAMA_WHEELS={tmp_path / 'wheels'}")
+    build = commands.split("||", 1)[1].split("pip install -q", 1)[0]  # the build command, run only after ||
+    # built only when the kept wheel is missing, into the wheel folder, then installed from it
+    assert f"ls {tmp_path / 'wheels'}/llama_cpp_python-*.whl" in commands
+    assert f"pip wheel -q --no-deps --no-cache-dir -w {tmp_path / 'wheels'}" in build
+    assert f"pip install -q {tmp_path / 'wheels'}/llama_cpp_python-*.whl" in commands
+    assert int(re.search(r"CMAKE_BUILD_PARALLEL_LEVEL=(\d+)", build).group(1)) >= 1  # every core
+    assert "-DLLAVA_BUILD=OFF" in build and "-DLLAMA_BUILD_TESTS=OFF" in build
+    if platform.machine() == "x86_64":  # the AMX guard holds for the kept wheel too
+        assert 'CFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"' in build
+    assert commands.index(f"-w {tmp_path / 'wheels'}") < commands.index("-e '.[hf,")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_kept_wheel_is_keyed_by_the_cpu_and_the_build_flags(tmp_path) -> None:
+    def folder(*variables: str) -> str:
+        line = next(line for line in _setup_commands(tmp_path, *variables).splitlines() if line.startswith("ls "))
+        return line.split()[1].rsplit("/", 1)[0]
+
+    default = folder()
+    assert default.startswith(str(Path.home() / ".cache" / "jb_summarize" / "wheels"))
+    assert folder() == default  # the same machine and flags: the same wheel
+    assert folder("LLAMA_CFLAGS=-O2") != default  # other compiler flags: another wheel
+    assert folder("LLAMA_CMAKE_ARGS=-DGGML_NATIVE=OFF") != default

@@ -9,7 +9,14 @@ import pytest
 
 from jb_summarize.cli import main
 from jb_summarize.models import probe
-from jb_summarize.models.cpu import REPACK_ENV, _read_cpuinfo, choose_weight_layout, parse_repack_setting
+from jb_summarize.models.cpu import (
+    REPACK_ENV,
+    _read_cpuinfo,
+    choose_decode_plan,
+    choose_weight_layout,
+    cpu_info,
+    parse_repack_setting,
+)
 
 # /proc/cpuinfo flags as seen on the project's two kinds of machine (abridged to what matters).
 SAPPHIRE_RAPIDS = "fpu sse4_2 avx f16c fma avx2 avx512f avx512bw avx512_vnni avx512_bf16 amx_bf16 amx_tile amx_int8"
@@ -116,6 +123,19 @@ def test_doctor_decodes_a_real_gguf_in_both_layouts(tiny_gguf, capsys, monkeypat
         assert report["llama_cpp"]["installed"] and report["problems"] == []
         (check,) = [c for c in report["decode_checks"] if c["path"] == str(tiny_gguf)]
         assert check["ok"] and check["layout"] == layout
+        assert check["tokens_per_s"] > 0  # a measured decode rate, two sequences in flight
+        plan = choose_decode_plan(cpu_info().flags)
+        assert report["decode_plan"]["batch_size"] == plan.batch_size and report["cpu"]["kind"] == cpu_info().kind
+
+
+def test_doctor_says_the_decode_plan_and_why(tiny_gguf, capsys) -> None:
+    assert main(["doctor", "--no-check-model", "--gguf", str(tiny_gguf)]) == 0
+    out = capsys.readouterr().out
+    plan = choose_decode_plan(cpu_info().flags)
+    (line,) = [line for line in out.splitlines() if line.startswith("decoding")]
+    assert f"{plan.batch_size} sequences in flight, n_batch {plan.n_batch}, {plan.n_threads} threads" in line
+    assert plan.reason in line
+    assert "tokens/s decoding" in out and f"({cpu_info().kind})" in out
 
 
 def test_doctor_quiet_prints_nothing_when_all_is_well(tiny_gguf, capsys) -> None:

@@ -168,3 +168,25 @@ def test_sampling_is_seeded_per_prompt_and_greedy_without_a_temperature() -> Non
     assert len({tuple(s) for s in sampled}) > 1  # the same prompt at other positions: other samples
     assert sampled != dec.generate(prompts, [6] * 4, temperature=2.0, seed=8)
     assert dec.generate(prompts, [6] * 4) == greedy  # no temperature left behind
+
+
+def test_the_profile_counts_every_call_its_tokens_and_the_phase() -> None:
+    from jb_summarize.models.profile import PROFILE, phase
+
+    PROFILE.reset()
+    dec, lib = decoder()
+    prompts = [[*PREFIX, 5, 6], [*PREFIX, 0], [*PREFIX, 2, 2, 2]]
+    with phase("article"), phase("translate"):
+        outputs = dec.generate(prompts, [4, 4, 4])
+    stats = PROFILE.phases["article/translate"]
+    assert stats.decode_calls == len(lib.decodes)
+    assert stats.tokens == sum(len(call) for call in lib.decodes)
+    # every prompt token is read once (the shared prefix once); every sampled token is fed back but the
+    # last of a sequence that ran out of budget (4 tokens)
+    assert stats.prompt_tokens == len(PREFIX) + sum(len(p) - len(PREFIX) for p in prompts)
+    assert stats.tokens - stats.prompt_tokens == sum(len(o) - (len(o) == 4) for o in outputs)
+    assert sum(stats.calls_by_size.values()) == stats.decode_calls
+    # the calls that carry only fed-back tokens: after the first two (the prefix, then all the prompts' rest)
+    assert stats.gen_calls == len(lib.decodes) - 2
+    assert stats.gen_tokens == sum(len(call) for call in lib.decodes[2:])
+    assert set(PROFILE.phases) == {"article/translate"}

@@ -20,6 +20,7 @@ from typing import Any
 
 from .article import Article, Section
 from .metrics import rouge
+from .models.profile import phase
 from .results import peak_rss_mb
 from .tasks.summarize import Summarizer
 from .tasks.translate import Translator
@@ -122,11 +123,13 @@ def article_digest(article: Article, sentences: int = DIGEST_SENTENCES) -> str:
 def summarize_whole_article(article: Article, summarizer: Summarizer, translator: Translator | None) -> dict[str, Any]:
     """The whole article in two or three sentences that keep the figures (the summariser's ``summary``
     style, written from ``article_digest``), in Chinese and (with a translator) English, with provenance."""
-    result = summarizer.run([article_digest(article)], style="summary")
+    with phase("article"):
+        result = summarizer.run([article_digest(article)], style="summary")
     record: dict[str, Any] = {"id": f"{article.id}:article", "summary_zh": result.outputs[0]}
     record["summarizer"] = result.info.to_dict()
     if translator is not None:
-        translation = translator.run([result.outputs[0]])
+        with phase("article"):
+            translation = translator.run([result.outputs[0]])
         record["summary_en"] = translation.outputs[0]
         record["flagged"] = ["summary_en"] if translation.info.flagged else []
         record["translator"] = translation.info.to_dict()

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import tempfile
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from ..models import (
     REPACK_ENV,
     ProbeResult,
     build_check_model,
+    choose_decode_plan,
     choose_weight_layout,
     cpu_info,
     is_present,
@@ -68,12 +70,14 @@ def _probe_targets(args: argparse.Namespace, models: list[dict[str, Any]], folde
 def doctor(args: argparse.Namespace) -> int:
     cpu = cpu_info()
     layout = choose_weight_layout(cpu.flags)
+    plan = choose_decode_plan(cpu.flags)
     build = _llama_cpp_build()
     models = _gguf_models()
     report: dict[str, Any] = {
-        "cpu": {"model": cpu.model, "features": cpu.features},
+        "cpu": {"model": cpu.model, "kind": cpu.kind, "features": cpu.features},
         "llama_cpp": build,
         "weight_layout": {"name": layout.name, "reason": layout.reason, "override": REPACK_ENV},
+        "decode_plan": asdict(plan),
         "model_cache": str(model_home()),
         "models": models,
         "decode_checks": [],
@@ -110,7 +114,7 @@ def _print_report(report: dict[str, Any], checks: list[tuple[str, ProbeResult | 
     build = report["llama_cpp"]
     layout = report["weight_layout"]
     lines = [
-        ("CPU", report["cpu"]["model"]),
+        ("CPU", f"{report['cpu']['model']} ({report['cpu']['kind']})"),
         ("features", " ".join(report["cpu"]["features"]) or "(none reported)"),
         ("llama.cpp", f"llama-cpp-python {build['version']}" if build["installed"] else "not installed"),
     ]
@@ -118,6 +122,14 @@ def _print_report(report: dict[str, Any], checks: list[tuple[str, ProbeResult | 
         lines.append(("build", build["system_info"]))
         lines.append(("AMX kernels", "in this build" if build["amx_kernels"] else "not in this build"))
     lines.append(("weights", f"{layout['name']}: {layout['reason']} (set {layout['override']}=on|off|auto)"))
+    plan = report["decode_plan"]
+    lines.append(
+        (
+            "decoding",
+            f"{plan['batch_size']} sequences in flight, n_batch {plan['n_batch']}, {plan['n_threads']} threads: "
+            f"{plan['reason']}",
+        )
+    )
     lines.append(("model cache", report["model_cache"]))
     for row in report["models"]:
         lines.append(("", f"{row['name']}: {'fetched' if row['fetched'] else 'not fetched'} ({row['size']})"))
@@ -125,7 +137,8 @@ def _print_report(report: dict[str, Any], checks: list[tuple[str, ProbeResult | 
         if isinstance(result, str):
             lines.append(("decode", f"{label}: {result}"))
         elif result.ok:
-            lines.append(("decode", f"{label}: ok in {result.seconds:.1f} s ({result.layout} weights)"))
+            rate = f", {result.tokens_per_s} tokens/s decoding" if result.tokens_per_s else ""
+            lines.append(("decode", f"{label}: ok in {result.seconds:.1f} s ({result.layout} weights{rate})"))
         else:
             lines.append(("decode", f"{label}: FAILED: {result.detail}"))
     width = max(len(key) for key, _ in lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article
+from ..models import PROFILE
 from ..pipeline import summarize_article, summarize_whole_article
 from ..records import RecordWriter, write_atomic
 from ..report import page_view, run_html, run_markdown
@@ -126,6 +127,7 @@ def _run_article(
     out_dir = Path(args.output_dir)
     stem = output_stem(article.id)
     jsonl = out_dir / f"{stem}.jsonl"
+    PROFILE.reset(keep_loads=True)  # each article's .meta.json has its own decode profile
     # with --resume finished sections are kept; with --overwrite (checked in run) the file starts again
     with RecordWriter(jsonl, resume=args.resume, overwrite=not args.resume) as writer:
         for record in summarize_article(
@@ -159,6 +161,7 @@ def _run_article(
         "article_summary_seconds": round(brief_seconds, 2) if brief else None,
         "seconds": round(time.perf_counter() - start, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "decode_profile": PROFILE.to_dict(),  # llama.cpp calls, tokens and fill per phase (models/profile.py)
     }
     write_atomic(out_dir / f"{stem}.meta.json", json.dumps(meta, indent=2) + "\n")
     return records, [jsonl, markdown, report]
@@ -185,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("the input has no text to summarise")
     _check_overwrite(articles, args)
     Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+    PROFILE.reset()
     summarizer, translator = _load_tasks(args)
     loaded = time.perf_counter()
     written: list[Path] = []

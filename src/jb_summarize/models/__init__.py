@@ -2,19 +2,21 @@
 contract (``base.py``). What the CLI and the tasks use is exported here; the rest is internal."""
 
 from .base import GREEDY, Decoding, TextGenerator
-from .cpu import REPACK_ENV, choose_weight_layout, cpu_info
+from .cpu import REPACK_ENV, choose_decode_plan, choose_weight_layout, cpu_info
 from .device import resolve_device
 from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
 from .hf import ChatGenerator, HFGenerator, Seq2SeqGenerator, quiet_transformers
 from .hub import ModelNotAvailableError, in_hub_cache, resolve_model_dir
 from .loading import load_generator, provenance, split_generator_options
 from .probe import ProbeResult, build_check_model, probe_gguf
+from .profile import PROFILE, phase
 from .registry import REGISTRY, ModelSpec, get_spec, models_markdown
 from .server import OpenAIChatGenerator, ServerUnavailableError
 from .store import model_home, model_path
 
 __all__ = [
     "GREEDY",
+    "PROFILE",
     "REGISTRY",
     "REPACK_ENV",
     "ChatGenerator",
@@ -30,6 +32,7 @@ __all__ = [
     "TextGenerator",
     "build_check_model",
     "check_model_file",
+    "choose_decode_plan",
     "choose_weight_layout",
     "cpu_info",
     "fetch_model",
@@ -41,6 +44,7 @@ __all__ = [
     "model_path",
     "model_state",
     "models_markdown",
+    "phase",
     "probe_gguf",
     "provenance",
     "quiet_transformers",

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["REPACK_ENV", "CPUInfo", "WeightLayout", "choose_weight_layout", "cpu_info", "parse_repack_setting"]
+__all__ = [
+    "REPACK_ENV", "CPUInfo", "DecodePlan", "WeightLayout", "choose_decode_plan", "choose_weight_layout", "cpu_info",
+    "cpu_kind", "parse_repack_setting",
+]  # fmt: skip
 
 REPACK_ENV = "JB_SUMMARIZE_REPACK_WEIGHTS"
 # The flags that decide which kernels llama.cpp can use, in the order doctor prints them.
@@ -45,6 +48,22 @@ class CPUInfo:
     @property
     def features(self) -> list[str]:
         return [flag for flag in FEATURES if flag in self.flags]
+
+    @property
+    def kind(self) -> str:
+        """The CPU kind that decides llama.cpp's kernels: "AMX", "AVX-512", "AVX2" or "other"."""
+        return cpu_kind(self.flags)
+
+
+def cpu_kind(flags: frozenset[str] | set[str]) -> str:
+    """ "AMX" (Intel Sapphire Rapids and later), "AVX-512", "AVX2" or "other", from /proc/cpuinfo flags."""
+    if any(flag in flags for flag in AMX_FLAGS):
+        return "AMX"
+    if "avx512f" in flags:
+        return "AVX-512"
+    if "avx2" in flags:
+        return "AVX2"
+    return "other"
 
 
 def _read_cpuinfo(path: Path) -> CPUInfo:
@@ -119,3 +138,40 @@ def choose_weight_layout(flags: frozenset[str] | set[str], setting: bool | str |
     return WeightLayout(
         False, "plain weights decode batches faster and take 0.6 GB less than repacked ones (models.md)"
     )
+
+
+@dataclass(frozen=True)
+class DecodePlan:
+    """llama.cpp's decoding settings for a CPU: threads, tokens per ``llama_decode`` call (``n_batch``) and
+    sequences in flight (``batch_size``), and why."""
+
+    n_threads: int
+    n_batch: int
+    batch_size: int
+    reason: str
+
+
+# The per-kind rule. A call of N tokens costs less per token the larger N is, and how much less depends on the
+# kind (eval/llama_decode_cost.py, 1.5B Q4_K_M, ms per token): AVX-512 EPYC 31.8 at 1, 10.7 at 32, 9.8 at 64;
+# AVX2-only EPYC 77.3 at 1, 26.5 at 32, 7.0 at 256, 3.9 at 512. n_batch 512 lets prompt reading use the
+# cheapest calls on every kind. 32 sequences in flight is what the whole-seed timings of every kind were
+# measured with (models.md); a larger batch_size for AVX2 follows from the table but is not measured yet,
+# so it is not the default there either.
+_PLANS = {
+    "AMX": (512, 32, "AMX Xeon: measured at 32 sequences and n_batch 512 (121.3 s whole seed)"),
+    "AVX-512": (512, 32, "AVX-512: 32 sequences already reach ~10 ms/token; n_batch 512 for prompts"),
+    "AVX2": (512, 32, "AVX2 only: calls under ~256 tokens cost 2-7x more per token; n_batch 512 for prompts"),
+    "other": (512, 32, "no AVX2: the library's defaults"),
+}
+
+
+def choose_decode_plan(flags: frozenset[str] | set[str], cores: int | None = None) -> DecodePlan:
+    """The decoding settings for a CPU with these flags and ``cores`` logical CPUs (default: this machine's).
+
+    Threads: one per logical CPU up to 8 (on the 2-core machines 4 threads made decoding slower, 18 against
+    29.8 tokens/s); n_batch and sequences in flight by CPU kind (``_PLANS``).
+    """
+    cores = cores or os.cpu_count() or 1
+    n_batch, batch_size, reason = _PLANS[cpu_kind(flags)]
+    threads = max(1, min(8, cores))
+    return DecodePlan(threads, n_batch, batch_size, f"{reason}; {threads} threads for {cores} CPUs")

@@ -13,7 +13,7 @@ so it is repeatable for the same inputs and ``batch_size``, and ``batch_size=1``
 
 from __future__ import annotations
 
-import os
+import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from .base import GREEDY, Decoding, TextGenerator
-from .cpu import WeightLayout, choose_weight_layout, cpu_info
+from .cpu import WeightLayout, choose_decode_plan, choose_weight_layout, cpu_info
 from .hub import ModelNotAvailableError
+from .profile import PROFILE
 from .suppress import chinese_token_ids
 
 __all__ = ["LlamaCppGenerator", "llama_cpp_available", "load_llama_model"]
@@ -151,8 +152,10 @@ class _BatchDecoder:
         decoder._free_batch = weakref.finalize(decoder, llama_cpp.llama_batch_free, batch)
         return decoder
 
-    def _decode(self, entries: list[Entry]) -> None:
-        """One ``llama_decode`` call over (token, position, sequence id, wants logits) entries."""
+    def _decode(self, entries: list[Entry], fed_back: int = 0) -> None:
+        """One ``llama_decode`` call over (token, position, sequence id, wants logits) entries, ``fed_back`` of
+        them sampled tokens (the rest prompt tokens); recorded in the decode profile."""
+        start = time.perf_counter()
         batch = self.batch
         batch.n_tokens = len(entries)
         for j, (token, position, sequence, logits) in enumerate(entries):
@@ -164,6 +167,7 @@ class _BatchDecoder:
         status = self._lib.llama_decode(self.ctx, batch)
         if status != 0:
             raise RuntimeError(f"llama_decode failed with status {status}")
+        PROFILE.record_call(len(entries), fed_back, time.perf_counter() - start)
 
     def _next_token(self, row: int, seq: _Sequence, penalty: float, forbidden: Any) -> int:
         import numpy as np
@@ -312,8 +316,9 @@ class _BatchDecoder:
         used = shared
         while queue or running:
             used += self._admit(queue, free, running, prompts, budgets, need, shared, room=self.n_ctx - used)
+            fed_back = sum(seq.upcoming is not None for seq in running.values())
             entries, readers = self._assemble(running)
-            self._decode(entries)
+            self._decode(entries, fed_back)
             for sequence_id in self._advance(readers, running, penalty, forbidden):
                 seq = running.pop(sequence_id)
                 outputs[seq.index] = seq.output
@@ -335,7 +340,8 @@ def _gpu_offload() -> bool:
 class LlamaCppGenerator(TextGenerator):
     """A GGUF chat model through llama.cpp, greedy and continuous-batched; inputs are message lists.
 
-    ``batch_size`` is the number of sequences in flight (32 by default; a call may ask for fewer).
+    ``batch_size`` is the number of sequences in flight; it, ``n_batch`` and ``n_threads`` default to the
+    CPU's decode plan (``models/cpu.py``: 32, 512 and one thread per CPU up to 8); a call may ask for fewer.
     ``num_beams``, ``no_repeat_ngram_size`` and ``min_new_tokens`` have no llama.cpp equivalent: decoding
     goes on without them and ``notes()`` says so. ``repetition_penalty`` divides the logits of the last
     64 tokens as llama.cpp's ``repeat_penalty`` does; ``forbid_chinese`` never samples a token that carries
@@ -354,7 +360,7 @@ class LlamaCppGenerator(TextGenerator):
         source: str | None = None,
         n_ctx: int = 8192,
         n_threads: int | None = None,
-        n_batch: int = 512,
+        n_batch: int | None = None,
         max_input_tokens: int | None = None,
         flash_attn: bool = True,
         kv_cache_type: str = "q8_0",
@@ -375,9 +381,12 @@ class LlamaCppGenerator(TextGenerator):
             raise ModelNotAvailableError(
                 f"device {device!r}: this llama-cpp-python build has no GPU support; use --device cpu"
             )
-        self.n_threads = n_threads or max(1, min(8, os.cpu_count() or 1))
-        self.default_batch_size = batch_size or 32
+        self.decode_plan = choose_decode_plan(cpu_info().flags)
+        self.n_threads = n_threads or self.decode_plan.n_threads
+        self.default_batch_size = batch_size or self.decode_plan.batch_size
+        n_batch = n_batch or max(self.decode_plan.n_batch, self.default_batch_size)
         self.weight_layout = choose_weight_layout(cpu_info().flags, repack_weights)
+        load_start = time.perf_counter()
         # The model gives the weights, tokenizer and chat template; decoding runs in our own context.
         self._model = load_llama_model(gguf_path, layout=self.weight_layout, n_gpu_layers=-1 if device != "cpu" else 0)
         template = self._model.metadata().get("tokenizer.chat_template")
@@ -401,9 +410,16 @@ class LlamaCppGenerator(TextGenerator):
             flash_attn=flash_attn,
             kv_type=kv_cache_type,
         )
+        PROFILE.record_load(time.perf_counter() - load_start)
+        PROFILE.n_batch = n_batch
 
     def runtime(self) -> dict[str, Any]:
-        return {"cpu": cpu_info().model, "weight_layout": self.weight_layout.name, "n_threads": self.n_threads}
+        return {
+            "cpu": cpu_info().model,
+            "cpu_kind": cpu_info().kind,
+            "weight_layout": self.weight_layout.name,
+            "n_threads": self.n_threads,
+        }
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -443,6 +459,7 @@ class LlamaCppGenerator(TextGenerator):
         progress: bool = False,
     ) -> list[str]:
         """One completion per message list (greedy, or sampled at ``decoding.temperature``), in order."""
+        start = time.perf_counter()
         prompts = [self.prompt_tokens(messages) for messages in inputs]
         bar = None
         if progress:
@@ -463,4 +480,6 @@ class LlamaCppGenerator(TextGenerator):
         finally:
             if bar:
                 bar.close()
-        return [self._model.detokenize(tokens).decode("utf-8", errors="ignore").strip() for tokens in outputs]
+        texts = [self._model.detokenize(tokens).decode("utf-8", errors="ignore").strip() for tokens in outputs]
+        PROFILE.record_generate(len(prompts), sum(map(len, outputs)), time.perf_counter() - start)
+        return texts

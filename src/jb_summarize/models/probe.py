@@ -1,7 +1,8 @@
 """Decode a few tokens of a GGUF model in a child process, so that a native crash is reported, not suffered.
 
 ``python -m jb_summarize.models.probe FILE [--repack-weights auto|on|off]`` loads the model as the library
-does, decodes two short prompts together (batched, as real runs are) and prints one JSON line.
+does, decodes two short prompts together (batched, as real runs are) and prints one JSON line, with the decode
+rate: tokens generated per second of ``llama_decode`` after the prompts are read (``NEW_TOKENS`` each).
 ``probe_gguf`` runs that in a child and turns a signal, a timeout or an error into one line.
 """
 
@@ -19,11 +20,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .cpu import REPACK_ENV
+from .profile import PhaseStats
 
 __all__ = ["ProbeResult", "build_check_model", "probe_command", "probe_gguf"]
 
 PROMPTS = ("江北区去年新增就业2.5万人。", "宁波是一座港口城市。")
-NEW_TOKENS = 8
+NEW_TOKENS = 16
 
 
 @dataclass
@@ -34,6 +36,7 @@ class ProbeResult:
     detail: str  # the decoded text, or what went wrong, in one line
     layout: str | None = None  # "repacked" or "plain", as the child chose it
     signal: str | None = None  # e.g. "SIGSEGV" when the child was killed by a signal
+    tokens_per_s: float | None = None  # generated tokens per second of decoding, two sequences in flight
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -89,7 +92,7 @@ def probe_gguf(path: str | Path, *, repack_weights: str | None = None, timeout: 
     report = json.loads(lines[-1]) if lines else {}
     layout = report.get("layout")
     if done.returncode == 0 and report:
-        return ProbeResult(str(path), True, seconds, report.get("text", ""), layout)
+        return ProbeResult(str(path), True, seconds, report.get("text", ""), layout, None, report.get("tokens_per_s"))
     if done.returncode < 0:
         number = -done.returncode
         name = _signal_name(number)
@@ -106,6 +109,14 @@ def probe_gguf(path: str | Path, *, repack_weights: str | None = None, timeout: 
     return ProbeResult(str(path), False, seconds, last, layout)
 
 
+def decode_rate(stats: PhaseStats) -> float | None:
+    """Sampled tokens fed back per second of the calls that carried only them (the decode rate, prompts
+    excluded); None when there were none."""
+    if not stats.gen_calls or stats.gen_seconds <= 0:
+        return None
+    return round(stats.gen_tokens / stats.gen_seconds, 1)
+
+
 def _main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jb_summarize.models.probe", description=__doc__)
     parser.add_argument("gguf")
@@ -113,6 +124,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from .cpu import choose_weight_layout, cpu_info
     from .llamacpp import LlamaCppGenerator
+    from .profile import PROFILE
 
     layout = choose_weight_layout(cpu_info().flags, args.repack_weights)
     # Said before loading, so that a crash in the native code still tells which layout was in use.
@@ -120,7 +132,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     generator = LlamaCppGenerator(args.gguf, n_ctx=1024, batch_size=2, repack_weights=layout.repack)
     messages = [[{"role": "user", "content": prompt}] for prompt in PROMPTS]
     texts = generator.generate(messages, max_new_tokens=[NEW_TOKENS] * len(PROMPTS))
-    print(json.dumps({"layout": layout.name, "text": " | ".join(texts)}, ensure_ascii=False), flush=True)
+    report = {"layout": layout.name, "text": " | ".join(texts), "tokens_per_s": decode_rate(PROFILE.stats())}
+    print(json.dumps(report, ensure_ascii=False), flush=True)
     return 0
 
 

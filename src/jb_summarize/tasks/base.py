@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 from ..examples import Example, load_examples, nearest_examples
 from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import provenance
+from ..models.profile import phase
 from ..models.registry import ModelSpec
 from ..results import RunInfo, TaskResult
 from ..text import to_simplified
@@ -218,12 +219,15 @@ class ModelTask(Task):
         decoding: Decoding,
         batch_size: int,
         progress: bool,
+        label: str | None = None,
     ) -> list[str]:
-        """Texts -> inputs (``prompt`` on chat models) -> generator -> outputs (``clean`` on chat models)."""
+        """Texts -> inputs (``prompt`` on chat models) -> generator -> outputs (``clean`` on chat models);
+        the decoding profile's phase is ``label`` (default: the task)."""
         inputs: list[Any] = [prompt(t) for t in texts] if self._is_chat else texts
-        outputs = self.generator.generate(
-            inputs, max_new_tokens=max_new_tokens, decoding=decoding, batch_size=batch_size, progress=progress
-        )
+        with phase(label or self.task):
+            outputs = self.generator.generate(
+                inputs, max_new_tokens=max_new_tokens, decoding=decoding, batch_size=batch_size, progress=progress
+            )
         return [o if isinstance(o, FailedOutput) else clean(o) for o in outputs] if self._is_chat else outputs
 
     def _info(self, *, used: Sequence[Decoding], decoding: dict[str, Any], **fields: Any) -> RunInfo:

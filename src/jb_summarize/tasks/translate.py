@@ -245,6 +245,7 @@ class Translator(ModelTask):
         decoding: Decoding,
         strict: bool = False,
         before: Mapping[str, tuple[str, str]] | None = None,
+        label: str = "translate",
     ) -> list[str]:
         contexts = [(before or {}).get(u, ("", "")) for u in units]
         if self.rewrite_amounts:
@@ -275,6 +276,7 @@ class Translator(ModelTask):
             decoding=decoding,
             batch_size=batch_size,
             progress=progress,
+            label=label,
         )
 
     def _context(self, layouts: list[list[list[str]]], batch_size: int, progress: bool) -> dict[str, tuple[str, str]]:
@@ -283,7 +285,8 @@ class Translator(ModelTask):
         if self.context != "previous-pair" or not before:
             return {unit: (text, "") for unit, text in before.items()}
         sources = list(dict.fromkeys(t for t in before.values() if t))
-        english = dict(zip(sources, self._translate_units(sources, batch_size, progress, self.decoding), strict=True))
+        english_units = self._translate_units(sources, batch_size, progress, self.decoding, label="context")
+        english = dict(zip(sources, english_units, strict=True))
         return {unit: (text, english.get(text, "")) for unit, text in before.items()}
 
     def _units_before(self, layouts: list[list[list[str]]]) -> dict[str, str]:
@@ -317,6 +320,7 @@ class Translator(ModelTask):
             decoding=self.decoding,
             batch_size=batch_size,
             progress=False,
+            label="names",
         )
         return {
             zh: en for zh, en in zip(names, english, strict=True) if en and not has_cjk(en) and len(en.split()) <= 8
@@ -343,7 +347,9 @@ class Translator(ModelTask):
             sampled = self.decoding.replace(temperature=preset["temperature"], seed=1)
             used.append(sampled)
             extra = preset["candidates"] - 1
-            samples = self._translate_units(unique * extra, batch_size, progress, sampled, before=before)
+            samples = self._translate_units(
+                unique * extra, batch_size, progress, sampled, before=before, label="candidates"
+            )
             for k, unit in enumerate(unique):
                 candidates = [translated[unit], *samples[k :: len(unique)]]
                 usable = [not self._problem(unit, c) for c in candidates]
@@ -360,7 +366,9 @@ class Translator(ModelTask):
             decoding = self.decoding.replace(**(RETRY_DECODING if is_loop else {}))
             decoding = decoding.replace(num_beams=max(self.decoding.num_beams or 1, RETRY_DECODING["num_beams"]))
             used.append(decoding)
-            retried = self._translate_units(group, batch_size, False, decoding, strict=True, before=before)
+            retried = self._translate_units(
+                group, batch_size, False, decoding, strict=True, before=before, label="retry"
+            )
             for unit, output in zip(group, retried, strict=True):
                 problem = self._problem(unit, output)
                 # keep the retry unless it is worse than the first answer
