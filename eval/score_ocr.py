@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_pdf import cpu
 from jb_summarize.reading import render_page
 from jb_summarize.reading.ocr import read_image
 from pdf_pages import build_corpus
@@ -53,7 +54,7 @@ def score_setting(corpus, dpi: float, degraded: bool) -> list[dict]:
         page = read_image(image, name=f"page_{i:02d}")
         article = layout_article(analyse_page(page), f"page_{i:02d}")
         scores = score_page(article, truth)
-        scores.update(seconds=round(time.perf_counter() - start, 2), page=i)
+        scores.update(seconds=round(time.perf_counter() - start, 2), page=i, size_pt=[page.width, page.height])
         pages.append(scores)
     return pages
 
@@ -74,6 +75,7 @@ def main() -> int:
     )
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the results go (default {RESULTS})")
     args = parser.parse_args()
     corpus = build_corpus(args.pages, args.seed)
     settings, every = {}, {}
@@ -89,10 +91,10 @@ def main() -> int:
                     if p["correct"] < p["headlines"] or p["found"] > p["correct"] or p["min_coverage"] < 0.97:
                         print("  ", json.dumps(p, ensure_ascii=False))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = {"seed": args.seed, "pages": args.pages, "peak_rss_mb": round(peak_mb), "settings": settings}
+    result = {"cpu": cpu(), "seed": args.seed, "pages": args.pages, "peak_rss_mb": round(peak_mb), "settings": settings}
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps({**result, "per_page": every}, ensure_ascii=False, indent=1) + "\n")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({**result, "per_page": every}, ensure_ascii=False, indent=1) + "\n")
     return 0
 
 

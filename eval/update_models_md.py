@@ -198,6 +198,35 @@ def pages_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def ocr_markdown() -> str:
+    """The OCR reader's scores on the rasterised corpus (eval/results/ocr_pages.json, eval/score_ocr.py)."""
+    path = RESULTS / "ocr_pages.json"
+    if not path.exists():
+        return "(no eval/results/ocr_pages.json yet: run eval/score_ocr.py)\n"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    lines = [
+        "| image | pages | headline recall | headline precision | title found | body character accuracy "
+        "| mean body coverage | order score | pages with leaks | s/page (max) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, setting in record["settings"].items():
+        t = setting["all"]
+        lines.append(
+            f"| {name} | {t['pages']} | {t['headline_recall']:.3f} | {t['headline_precision']:.3f} "
+            f"| {t['title_found']:.3f} | {t['char_accuracy']:.4f} | {t['mean_body_coverage']:.4f} "
+            f"| {t['order_score']:.4f} | {t['pages_with_leaks']} "
+            f"| {t['seconds_per_page']:.1f} ({t['max_seconds']:.1f}) |"
+        )
+    sizes = {tuple(round(v) for v in p["size_pt"]) for pages in record["per_page"].values() for p in pages}
+    size = " or ".join(f"{w} x {h} pt" for w, h in sorted(sizes))
+    lines += [
+        "",
+        f"CPU: {record['cpu']} (2 cores); pages of {size}, generated with seed {record['seed']}; "
+        f"peak RSS of the whole run {record['peak_rss_mb']} MB.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # Each quality lever against the default it was meant to improve, on the same items: (benchmark, baseline
 # file, lever file, what the lever is), all in eval/results/levers/ (written by `jb-summarize eval run`).
 LEVERS = [
@@ -293,6 +322,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "levers": levers_markdown,
     "sections": sections_markdown,
     "pages": pages_markdown,
+    "ocr": ocr_markdown,
     "registry": models_markdown,
     "results": results_markdown,
     "bench": bench_markdown,

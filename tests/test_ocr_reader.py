@@ -169,3 +169,11 @@ def test_large_images_are_scaled_down_and_say_so(page_png) -> None:
     page = read_image(page_png, name="big.png", params=OCRParams(max_pixels=400_000))
     assert any("scaled down" in note for note in page.notes) and page.lines[0].text == HEADLINE
     assert page.width == pytest.approx(300, abs=1)  # the page keeps its size in points
+
+
+def test_both_recognisers_read_the_page_and_say_which(page_png) -> None:
+    from jb_summarize.reading.ocr import OCRParams, read_image
+
+    for name, label in (("ppocrv5", "PP-OCRv5 recognition"), ("ppocrv4", "PP-OCRv4 recognition")):
+        page = read_image(page_png, name="page.png", params=OCRParams(recognition=name))
+        assert page.lines[0].text == HEADLINE and label in page.notes[0]
