@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pdf import cpu
 from jb_summarize.reading import render_page
-from jb_summarize.reading.ocr import read_image
+from jb_summarize.reading.ocr import OCRParams, read_image
 from pdf_pages import build_corpus
 from score_pages import score_page, summary
 
@@ -43,7 +43,7 @@ def page_image(data: bytes, dpi: float, degraded: bool) -> bytes:
     return out.getvalue()
 
 
-def score_setting(corpus, dpi: float, degraded: bool) -> list[dict]:
+def score_setting(corpus, dpi: float, degraded: bool, recognition: str) -> list[dict]:
     from jb_summarize.reading.layout import analyse_page
     from jb_summarize.reading.pages import layout_article
 
@@ -51,7 +51,7 @@ def score_setting(corpus, dpi: float, degraded: bool) -> list[dict]:
     for i, (data, truth) in enumerate(corpus):
         image = page_image(data, dpi, degraded)
         start = time.perf_counter()
-        page = read_image(image, name=f"page_{i:02d}")
+        page = read_image(image, name=f"page_{i:02d}", params=OCRParams(recognition=recognition))
         article = layout_article(analyse_page(page), f"page_{i:02d}")
         scores = score_page(article, truth)
         scores.update(seconds=round(time.perf_counter() - start, 2), page=i, size_pt=[page.width, page.height])
@@ -65,6 +65,30 @@ def ocr_summary(pages: list[dict]) -> dict:
     return {**summary(pages), "char_accuracy": round(1 - errors / chars, 4) if chars else 1.0}
 
 
+def paired(baseline: list[dict], candidate: list[dict], resamples: int = 10_000) -> dict:
+    """The candidate against the baseline on the same pages: character accuracy and correct headlines of
+    each, and a paired sign-flip permutation test on the per-page character errors (two-sided p)."""
+    import random
+
+    base = {p["page"]: p for p in baseline}
+    pairs = [(base[p["page"]], p) for p in candidate if p["page"] in base]
+    chars = sum(b["chars"] for b, _ in pairs)
+    diffs = [c["char_errors"] - b["char_errors"] for b, c in pairs]
+    observed = abs(sum(diffs))
+    rng = random.Random(0)
+    hits = sum(abs(sum(d if rng.random() < 0.5 else -d for d in diffs)) >= observed for _ in range(resamples))
+    return {
+        "pages": len(pairs),
+        "char_accuracy": [
+            round(1 - sum(x["char_errors"] for x, _ in pairs) / chars, 4),
+            round(1 - sum(x["char_errors"] for _, x in pairs) / chars, 4),
+        ],
+        "headlines_correct": [sum(b["correct"] for b, _ in pairs), sum(c["correct"] for _, c in pairs)],
+        "headlines": sum(b["headlines"] for b, _ in pairs),
+        "p_value": round((hits + 1) / (resamples + 1), 4),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=12)
@@ -75,6 +99,13 @@ def main() -> int:
     )
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--recognition", default="ppocrv5", choices=["ppocrv5", "ppocrv4"])
+    parser.add_argument(
+        "--compare-with",
+        nargs=2,
+        metavar=("FILE", "LABEL"),
+        help="an earlier run's results (and what it was) to compare with at 200 dpi PNG, page by page",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the results go (default {RESULTS})")
     args = parser.parse_args()
     corpus = build_corpus(args.pages, args.seed)
@@ -82,7 +113,7 @@ def main() -> int:
     for dpi in args.dpi:
         for degraded in (False, True) if dpi in args.degraded else (False,):
             name = f"{dpi:.0f} dpi" + (" JPEG q50, 0.6° skew" if degraded else " PNG")
-            pages = score_setting(corpus, dpi, degraded)
+            pages = score_setting(corpus, dpi, degraded, args.recognition)
             settings[name] = {"dpi": dpi, "degraded": degraded, "all": ocr_summary(pages)}
             every[name] = pages
             print(name, json.dumps(settings[name]["all"]), flush=True)
@@ -91,7 +122,22 @@ def main() -> int:
                     if p["correct"] < p["headlines"] or p["found"] > p["correct"] or p["min_coverage"] < 0.97:
                         print("  ", json.dumps(p, ensure_ascii=False))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = {"cpu": cpu(), "seed": args.seed, "pages": args.pages, "peak_rss_mb": round(peak_mb), "settings": settings}
+    compared = None
+    if args.compare_with:
+        other = json.loads(Path(args.compare_with[0]).read_text(encoding="utf-8"))
+        name = "200 dpi PNG"
+        compared = {"baseline": args.compare_with[1], "setting": name}
+        compared.update(paired(other["per_page"][name], every[name]))
+        print("compared:", json.dumps(compared))
+    result = {
+        "cpu": cpu(),
+        "recognition": args.recognition,
+        "compared": compared,
+        "seed": args.seed,
+        "pages": args.pages,
+        "peak_rss_mb": round(peak_mb),
+        "settings": settings,
+    }
     if not args.no_write:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({**result, "per_page": every}, ensure_ascii=False, indent=1) + "\n")

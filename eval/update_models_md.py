@@ -219,6 +219,17 @@ def ocr_markdown() -> str:
         )
     sizes = {tuple(round(v) for v in p["size_pt"]) for pages in record["per_page"].values() for p in pages}
     size = " or ".join(f"{w} x {h} pt" for w, h in sorted(sizes))
+    compared = record.get("compared")
+    if compared:
+        a, b = compared["char_accuracy"]
+        ha, hb = compared["headlines_correct"]
+        lines += [
+            "",
+            f"Recognition against {compared['baseline']} ({compared['setting']}, the same {compared['pages']} "
+            f"pages and detector): body character accuracy {a:.4f} -> {b:.4f}, headlines right {ha} -> {hb} "
+            f"of {compared['headlines']}; paired sign-flip test on the pages' character errors p = "
+            f"{compared['p_value']}.",
+        ]
     lines += [
         "",
         f"CPU: {record['cpu']} (2 cores); pages of {size}, generated with seed {record['seed']}; "
