@@ -177,3 +177,17 @@ def test_both_recognisers_read_the_page_and_say_which(page_png) -> None:
     for name, label in (("ppocrv5", "PP-OCRv5 recognition"), ("ppocrv4", "PP-OCRv4 recognition")):
         page = read_image(page_png, name="page.png", params=OCRParams(recognition=name))
         assert page.lines[0].text == HEADLINE and label in page.notes[0]
+
+
+def test_a_skewed_scan_is_straightened_first(page_png) -> None:
+    from PIL import Image
+
+    from jb_summarize.reading.ocr import read_image
+
+    turned = io.BytesIO()
+    Image.open(io.BytesIO(page_png)).convert("L").rotate(1.0, fillcolor=255).save(turned, format="PNG")
+    page = read_image(turned.getvalue(), name="skewed.png")
+    assert any("turned by -1.0" in note or "turned by -0.95" in note for note in page.notes), page.notes
+    assert page.lines[0].text == HEADLINE
+    straight = read_image(page_png, name="page.png")
+    assert not any("turned" in note for note in straight.notes)

