@@ -397,7 +397,7 @@ class Translator(ModelTask):
 
     def translate(
         self,
-        texts: str | Sequence[str],
+        texts: str | Iterable[str],
         *,
         batch_size: int | None = None,
         show_progress_bar: bool = False,
