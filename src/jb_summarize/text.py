@@ -87,7 +87,7 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
 _CHINESE_PUNCTUATION = set("，。、；：？！「」『』“”（）《》")
 
 
-def _legacy_chinese(data: bytes, name: str) -> str:
+def legacy_encoding(data: bytes, name: str) -> str:
     """GB18030 (Simplified, mainland) or Big5 (Traditional, Taiwan and Hong Kong): the decoding whose text
     holds the more Chinese punctuation (a Big5 file read as GB18030 decodes, but into nonsense without any)."""
     decoded = []
@@ -96,10 +96,14 @@ def _legacy_chinese(data: bytes, name: str) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        decoded.append((sum(ch in _CHINESE_PUNCTUATION for ch in text), encoding == "gb18030", text))
+        decoded.append((sum(ch in _CHINESE_PUNCTUATION for ch in text), encoding == "gb18030", encoding))
     if not decoded:
         raise InputError(f"{name}: not UTF-8, UTF-16, GB18030 or Big5 text")
     return max(decoded)[2]
+
+
+def _legacy_chinese(data: bytes, name: str) -> str:
+    return data.decode(legacy_encoding(data, name))
 
 
 def clean_line(line: str, keep_word_spaces: bool = False) -> str:

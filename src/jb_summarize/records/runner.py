@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..models.hub import ModelNotAvailableError
+from ..tasks.base import chunked
 from .writer import Record, RecordWriter
 
 __all__ = ["BatchCallable", "run_task"]
@@ -33,47 +33,32 @@ def _outputs(task: Callable[[list[str]], Any], rows: list[dict[str, Any]], on_er
     return [done for row in rows for done in _outputs(task, [row], on_error)]
 
 
-def _without(dataset, done: set[str], progress: bool):
-    """The rows whose id is not in ``done``; the datasets progress bar only when progress is wanted."""
-    from datasets.utils import logging as datasets_logging
-
-    was_on = datasets_logging.is_progress_bar_enabled()
-    if not progress:
-        datasets_logging.disable_progress_bar()
-    try:
-        return dataset.filter(lambda row: row["id"] not in done)
-    finally:
-        if was_on and not progress:
-            datasets_logging.enable_progress_bar()
-
-
 def run_task(
-    dataset,
+    records: Iterable[Record],
     task: Callable[[list[str]], Any],
     writer: RecordWriter,
     make_record: Callable[[dict[str, Any], str, Any], Record],
     *,
     chunk_size: int = 32,
+    total: int | None = None,
     progress: bool = False,
     on_error: OnError | None = None,
 ) -> int:
-    """Run ``task.run`` over the dataset in chunks, writing each finished record; returns how many were written.
+    """Run ``task.run`` over the records (any iterable, read as it goes: ``chunk_size`` records are held at a
+    time), skipping the ids the writer has done and writing each finished record; returns how many were
+    written. ``total``: the records there are, for the progress bar.
 
     ``on_error(row, exception)``: a record the model fails on (without it, the error ends the run).
     """
-    done = {json.dumps(i, ensure_ascii=False) for i in writer.done}
-    todo = _without(dataset, done, progress) if done else dataset
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(todo), unit="doc", desc="jb-summarize")
+        bar = tqdm(total=total, unit="doc", desc="jb-summarize")
     written = 0
+    todo = (record for record in records if record["id"] not in writer.done)
     try:
-        for batch in todo.iter(batch_size=chunk_size):
-            rows = [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
-            for row in rows:
-                row["id"] = json.loads(row["id"])
+        for rows in chunked(todo, chunk_size):
             for row, output, where in _outputs(task, rows, on_error):
                 writer.write(make_record(row, output, where))
                 written += 1
@@ -102,5 +87,5 @@ class BatchCallable:
         self.output = output or task_type(task).output_field
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        texts = [str(t) for t in batch[self.column]]
+        texts = list(batch[self.column])  # a null or non-string text is a one-line TypeError, never "None"
         return {**batch, self.output: self.task(texts)}

@@ -126,7 +126,7 @@ class Task(ABC):
         """A string for a string, a list for a list, and for a ``datasets`` batch (``Dataset.map(task,
         batched=True)``) the batch with ``output_field`` added from its "text" column."""
         if isinstance(texts, Mapping):
-            return {**texts, self.output_field: self.outputs([str(t) for t in texts["text"]], **options)}
+            return {**texts, self.output_field: self.outputs(list(texts["text"]), **options)}
         return self.outputs(texts, **options)
 
     def iterable(
