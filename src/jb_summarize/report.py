@@ -67,11 +67,11 @@ def _md(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=False)
 
 
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _tsv(value: Any) -> str:
-    return ("" if value is None else str(value)).translate(_TSV_ESCAPES)
+def _tsv_rows(out: io.StringIO, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows as TSV with ``csv`` quoting (a field holding a tab, a line break or a quote is quoted), as
+    spreadsheets read it back."""
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
 
 
 def _page(title: str, body: str) -> str:
@@ -188,8 +188,10 @@ def render(records: Sequence[dict[str, Any]], fmt: str, *, key: str, title: str 
         return batch_html(records, key, title)
     if fmt == "markdown":  # what the texts and ids carry is shown, never rendered: HTML is escaped
         return "".join(f"## {_md(' '.join(str(r['id']).split()))}\n\n{_md(r[key])}\n\n" for r in records)
-    if fmt == "tsv":  # one row per record, whatever the text holds: tabs and line breaks escaped
-        return f"id\t{key}\n" + "".join(f"{_tsv(r['id'])}\t{_tsv(r[key])}\n" for r in records)
+    if fmt == "tsv":  # one row per record, whatever the text holds: csv quoting
+        out = io.StringIO()
+        _tsv_rows(out, [["id", key], *([r["id"], r[key]] for r in records)])
+        return out.getvalue()
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
@@ -202,11 +204,8 @@ def render_sections(articles: Article | Sequence[Article], fmt: str) -> str:
             for record in article.to_records():
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     elif fmt == "tsv":
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(["id", "headline", "n_chars", "text"])
-        for article in articles:
-            for s in article.sections:
-                writer.writerow([s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")])
+        rows = [[s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")] for a in articles for s in a.sections]
+        _tsv_rows(out, [["id", "headline", "n_chars", "text"], *rows])
     elif fmt == "markdown":
         for article in articles:
             if article.title or len(articles) > 1:

@@ -1,0 +1,314 @@
+"""Issue 26: hostile inputs and long runs. Nothing destroyed, nothing stale, nothing silently empty."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jb_summarize.cli import batch as batch_cli
+from jb_summarize.cli import main
+from jb_summarize.models.base import FailedOutput
+from jb_summarize.results import RunInfo, TaskResult
+
+
+def _jsonl(path: Path, rows: list) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows))
+    return path
+
+
+def _out(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _summarize(*args: str) -> int:
+    return main(["summarize", *args, "--model", "lead", "--quiet"])
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    return _jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": f"第{i}条新闻。北京下雨。"} for i in range(5)])
+
+
+# --- outputs: only regular files, or - for stdout ---------------------------------------------------
+
+
+def test_a_device_a_link_to_one_or_a_fifo_is_never_replaced(corpus, tmp_path, capsys) -> None:
+    link = tmp_path / "null.jsonl"
+    link.symlink_to(os.devnull)
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    for target in (link, fifo, tmp_path / "report.html"):
+        if target.name == "report.html":
+            (tmp_path / "report.html").symlink_to(os.devnull)
+        assert _summarize(str(corpus), "-o", str(target), "--overwrite") == 2
+        err = capsys.readouterr().err
+        assert "not a regular file" in err and err.count("\n") == 1
+    assert link.is_symlink() and fifo.is_fifo() and Path(os.devnull).is_char_device()
+
+
+def test_dash_is_stdout(corpus, capsys) -> None:
+    assert _summarize(str(corpus), "-o", "-") == 0
+    assert [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()] == [f"d{i}" for i in range(5)]
+    assert not Path("-").exists()
+
+
+def test_the_output_may_not_be_an_input(corpus, capsys) -> None:
+    before = corpus.read_text()
+    for flag in ("--overwrite", "--resume"):
+        assert _summarize(str(corpus), "-o", str(corpus), flag) == 2
+        assert "both an input and the output" in capsys.readouterr().err
+    assert corpus.read_text() == before
+
+
+def test_the_lock_is_a_filelock_and_is_removed(corpus, tmp_path) -> None:
+    import filelock
+
+    out = tmp_path / "out.jsonl"
+    lock = filelock.FileLock(str(out) + ".lock", timeout=0)
+    with lock:
+        assert _summarize(str(corpus), "-o", str(out)) == 2  # another holder: refused
+    assert _summarize(str(corpus), "-o", str(out)) == 0
+    assert not Path(str(out) + ".lock").exists()
+
+
+# --- per-record errors, with their line --------------------------------------------------------------
+
+
+def test_hostile_jsonl_lines_are_that_lines_error(tmp_path, capsys) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        "\ufeff".encode()
+        + b'{"id": 1, "text": "\xe4\xb8\x80\xe3\x80\x82"}\n'
+        + b'{"id": 2, "text": "a", "n": '
+        + b"9" * 5000
+        + b"}\n"
+        + b"[" * 100_000
+        + b"\n"
+        + b'{"id": 4, "text": "\\ud800"}\n'
+        + b'{"id": 5, "text": "\xe5\xa5\xbd\xe3\x80\x82"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(path), "-o", str(out)) == 1
+    assert [r["id"] for r in _out(out)] == [1, 5]  # the BOM does not cost record 1
+    err = capsys.readouterr().err
+    assert f"{path}:2: bad JSON" in err and f"{path}:3: bad JSON (nested too deeply)" in err
+    assert f"{path}:4: holds a lone surrogate" in err
+
+
+def test_csv_quoting_problems_are_reported_with_their_lines(tmp_path, capsys) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('id,text\n1,"他说好\n2,坏。\n3,"好"\n4,行。\n5,' + "长" * 200_000 + "\n")
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(path), "-o", str(out)) == 1
+    assert [r["id"] for r in _out(out)] == ["4", "5"]  # a field over csv's 128 KiB is fine
+    assert f"{path}:2: a quoting problem" in capsys.readouterr().err
+
+
+def test_tsv_is_read_as_tsv(tmp_path) -> None:
+    path = tmp_path / "in.tsv"
+    path.write_text('id\ttext\n1\t"引号开头\n2\t第二行。\n')
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(path), "-o", str(out)) == 0
+    assert [(r["id"], r["summary"]) for r in _out(out)] == [("1", '"引号开头'), ("2", "第二行")]
+
+
+def test_tsv_reports_are_written_with_csv_quoting_and_read_back(corpus, tmp_path) -> None:
+    import csv
+
+    tricky = _jsonl(tmp_path / "t.jsonl", [{"id": 'a"b', "text": '他说"好"。\t再见。'}])
+    out = tmp_path / "r.tsv"
+    assert _summarize(str(tricky), "-o", str(out)) == 0
+    rows = list(csv.reader(out.open(newline=""), delimiter="\t"))
+    assert rows[0] == ["id", "summary"] and rows[1][0] == 'a"b' and rows[1][1].startswith('他说"好"')
+
+
+# --- resume: what was run on and with ----------------------------------------------------------------
+
+
+def test_resume_refuses_another_input_model_or_options_unless_told(corpus, tmp_path, capsys) -> None:
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(corpus), "-o", str(out)) == 0
+    meta = json.loads((tmp_path / "out.jsonl.meta.json").read_text())
+    assert meta["fingerprint"]["records"] == 5 and len(meta["fingerprint"]["sha256"]) == 64
+    assert meta["settings"]["model"] == "lead"
+    _jsonl(corpus, [{"id": f"d{i}", "text": f"改过的第{i}条。"} for i in range(5)])  # same ids, new texts
+    assert _summarize(str(corpus), "-o", str(out), "--resume") == 2
+    assert "another input" in capsys.readouterr().err
+    assert main(["summarize", str(corpus), "--model", "extractive", "-o", str(out), "--resume", "-q"]) == 2
+    assert _summarize(str(corpus), "-o", str(out), "--resume", "--max-chars", "5") == 2
+    assert "options max_chars" in capsys.readouterr().err
+    assert _summarize(str(corpus), "-o", str(out), "--resume", "--resume-anyway") == 0
+    assert _summarize(str(corpus), "-o", str(out), "--overwrite") == 0
+    assert _out(out)[0]["summary"] == "改过的第0条"
+
+
+def test_resume_refuses_another_commands_output(corpus, tmp_path, monkeypatch, capsys) -> None:
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(corpus), "-o", str(out)) == 0
+    assert main(["translate", str(corpus), "-o", str(out), "--resume", "-q"]) == 2
+    assert "another task 'summarize', now 'translate'" in capsys.readouterr().err
+    (tmp_path / "out.jsonl.meta.json").unlink()  # even without the meta: the records say what they are
+    monkeypatch.setattr(batch_cli, "task_from_args", lambda task, args: Flaky(None))
+    assert main(["translate", str(corpus), "-o", str(out), "--resume", "-q"]) == 2
+    assert "hold no 'translation'" in capsys.readouterr().err
+
+
+class Flaky:
+    """A task whose backend fails (a rejected request) on the texts holding ``word``."""
+
+    name = "flaky"
+
+    def __init__(self, word: str | None):
+        self.word = word
+
+    def run(self, texts, *, batch_size=None, show_progress_bar=False):
+        outputs = [FailedOutput(reason="HTTP 400: bad") if self.word and self.word in t else t[:4] for t in texts]
+        reasons = {str(i): ["failed"] for i, o in enumerate(outputs) if isinstance(o, FailedOutput)}
+        return TaskResult(
+            outputs, RunInfo(task="summarize", model="flaky", source="", backend="", flag_reasons=reasons)
+        )
+
+
+def test_failed_records_are_reported_retried_on_resume_and_all_failed_is_an_error(
+    corpus, tmp_path, monkeypatch, capsys
+) -> None:
+    out = tmp_path / "out.jsonl"
+    monkeypatch.setattr(batch_cli, "task_from_args", lambda task, args: Flaky("第1条"))
+    assert _summarize(str(corpus), "-o", str(out)) == 1
+    err = capsys.readouterr().err
+    assert "1 record(s) failed, e.g. 'd1': HTTP 400: bad" in err
+    assert [r["error"] for r in _out(out) if r["id"] == "d1"] == ["HTTP 400: bad"]
+    assert json.loads((tmp_path / "out.jsonl.meta.json").read_text())["finished"] is False
+    monkeypatch.setattr(batch_cli, "task_from_args", lambda task, args: Flaky(None))
+    assert _summarize(str(corpus), "-o", str(out), "--resume") == 0
+    assert sorted(r["id"] for r in _out(out)) == [f"d{i}" for i in range(5)]
+    assert all("error" not in r for r in _out(out))
+    monkeypatch.setattr(batch_cli, "task_from_args", lambda task, args: Flaky("条"))
+    assert _summarize(str(corpus), "-o", str(tmp_path / "all.jsonl")) == 2
+    assert "every record failed (HTTP 400: bad)" in capsys.readouterr().err
+
+
+# --- ids, shards -------------------------------------------------------------------------------------
+
+
+def test_ids_are_unique_across_inputs(tmp_path) -> None:
+    a = _jsonl(tmp_path / "a.jsonl", [{"text": "甲。"}, {"text": "乙。"}])
+    b = _jsonl(tmp_path / "b.jsonl", [{"text": "丙。"}])
+    for sub in ("x", "y"):
+        (tmp_path / "two" / sub).mkdir(parents=True)
+        (tmp_path / "two" / sub / "page.txt").write_text(f"{sub}页。")
+    (tmp_path / "two" / "x" / "page.md").write_text("另一页。")
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(a), str(b), "-o", str(out)) == 0
+    assert [r["id"] for r in _out(out)] == [f"{a}:1", f"{a}:2", f"{b}:1"]
+    x, y = tmp_path / "two" / "x", tmp_path / "two" / "y"
+    assert _summarize(str(x), str(y), "-o", str(out), "--overwrite") == 0
+    assert [r["id"] for r in _out(out)] == [f"{x}/page.md", f"{x}/page.txt", f"{y}/page.txt"]
+    assert _summarize(str(tmp_path / "two"), "-o", str(out), "--overwrite") == 0
+    assert [r["id"] for r in _out(out)] == ["x/page.md", "x/page.txt", "y/page.txt"]
+
+
+def test_an_empty_shard_is_fine(corpus, tmp_path, capsys) -> None:
+    out = tmp_path / "s.jsonl"
+    assert _summarize(str(corpus), "--shard", "150/1000", "-o", str(out)) == 0
+    assert out.read_text() == "" and json.loads((tmp_path / "s.jsonl.meta.json").read_text())["finished"]
+    parts = []
+    for i in range(7):  # more shards than records: each record once, in order
+        part = tmp_path / f"p{i}.jsonl"
+        assert _summarize(str(corpus), "--shard", f"{i}/7", "-o", str(part)) == 0
+        parts += [r["id"] for r in _out(part)]
+    assert parts == [f"d{i}" for i in range(5)]
+
+
+# --- memory: streamed -----------------------------------------------------------------------------------
+
+
+def test_batch_reading_is_streamed_a_chunk_at_a_time(tmp_path, monkeypatch) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"第{i}条。"} for i in range(50)])
+    read = []
+    held = []
+    real = batch_cli.read_records
+
+    def counting(*args, **kwargs):
+        for item in real(*args, **kwargs):
+            read.append(item)
+            yield item
+
+    class Watching:
+        name = "watching"
+
+        def run(self, texts, *, batch_size=None, show_progress_bar=False):
+            held.append(len(read))
+            return TaskResult(list(texts), RunInfo(task="summarize", model="w", source="", backend=""))
+
+    monkeypatch.setattr(batch_cli, "read_records", counting)
+    monkeypatch.setattr(batch_cli, "task_from_args", lambda task, args: Watching())
+    assert _summarize(str(path), "-o", str(tmp_path / "out.jsonl"), "--chunk-size", "5") == 0
+    # the first pass reads all 50 (the fingerprint) and keeps none; the second has read one chunk per call
+    assert held[:3] == [55, 60, 65]
+
+
+# --- signals ---------------------------------------------------------------------------------------------
+
+SLOW_RUN = """
+import sys, time
+from jb_summarize.tasks import summarize
+real = summarize.LeadSummarizer._run
+def slow(self, texts, batch_size, progress):
+    time.sleep(0.3)
+    return real(self, texts, batch_size, progress)
+summarize.LeadSummarizer._run = slow
+from jb_summarize.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_and_sighup_keep_what_is_done_and_resume_goes_on(corpus, tmp_path, signum, code) -> None:
+    path = _jsonl(tmp_path / "many.jsonl", [{"id": i, "text": f"第{i}条新闻。"} for i in range(40)])
+    out = tmp_path / "out.jsonl"
+    argv = ["summarize", str(path), "--model", "lead", "-o", str(out), "-q", "--chunk-size", "1"]
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, *argv], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 3):
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert f"terminated by {signal.Signals(signum).name}" in err.decode()
+    meta = json.loads((tmp_path / "out.jsonl.meta.json").read_text())
+    kept = _out(out)
+    assert not meta["finished"] and meta["error"].startswith("terminated") and 3 <= len(kept) < 40
+    assert meta["records"] == len(kept) and not (tmp_path / "out.jsonl.lock").exists()
+    assert main([*argv, "--resume"]) == 0
+    assert [r["id"] for r in _out(out)] == list(range(40))
+
+
+# --- small things --------------------------------------------------------------------------------------
+
+
+def test_whitespace_and_zero_width_texts_are_empty_and_folders_survive_a_bad_file(tmp_path, capsys) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": " \u3000 "}, {"id": 2, "text": "\u200b\u200b"}])
+    assert _summarize(str(path)) == 1
+    assert capsys.readouterr().err.count("empty text") == 2
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "state.json").write_text("{}")  # not a saved dataset without its Arrow files
+    (folder / "a.txt").write_text("好的。")
+    (folder / "b.txt").mkdir()  # cannot be read as a file: skipped, the rest goes on
+    assert _summarize(str(folder)) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "a.txt"
+
+
+def test_null_texts_in_a_dataset_batch_are_an_error_not_none() -> None:
+    from jb_summarize import load_summarizer
+
+    with pytest.raises(TypeError, match="item 1 is NoneType"):
+        load_summarizer("lead")({"text": ["好。", None]})
