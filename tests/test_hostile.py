@@ -312,3 +312,79 @@ def test_null_texts_in_a_dataset_batch_are_an_error_not_none() -> None:
 
     with pytest.raises(TypeError, match="item 1 is NoneType"):
         load_summarizer("lead")({"text": ["好。", None]})
+
+
+# --- servers: an overall deadline, a size cap, settings ------------------------------------------------
+
+
+@pytest.fixture
+def trickling_server():
+    """A fake OpenAI-compatible server: /models lists "m"; /chat/completions sends a byte every 0.2 s
+    (``?fast=1`` in the URL: answers at once). Yields (base URL, the paths it was asked for)."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def _send(self, body: bytes, slow: bool) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                if slow:
+                    time.sleep(0.2)
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self._send(json.dumps({"data": [{"id": "m"}]}).encode(), slow=False)
+
+        def do_POST(self) -> None:
+            asked.append(self.path)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            answer = {"choices": [{"message": {"content": "好的"}}]}
+            try:
+                self._send(json.dumps(answer).encode(), slow="fast=1" not in self.path)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", asked
+    server.shutdown()
+
+
+def test_a_trickling_server_is_cut_off_at_the_request_deadline(trickling_server) -> None:
+    from jb_summarize.models import ServerUnavailableError
+    from jb_summarize.models.server import OpenAIChatGenerator
+
+    url, _ = trickling_server
+    generator = OpenAIChatGenerator("m", base_url=url, request_timeout=1.0, max_retries=0)
+    start = time.monotonic()
+    with pytest.raises(ServerUnavailableError, match="no full answer within 1 s"):
+        generator.generate([[{"role": "user", "content": "你好"}]], max_new_tokens=[8])
+    assert time.monotonic() - start < 4  # the answer would take ~9 s at a byte per 0.2 s
+
+
+def test_server_settings_query_strings_retry_after_and_bad_retries(trickling_server, monkeypatch) -> None:
+    from jb_summarize.models import ModelNotAvailableError
+    from jb_summarize.models.server import OpenAIChatGenerator
+
+    url, asked = trickling_server
+    generator = OpenAIChatGenerator("m", base_url=f"{url}?fast=1", max_retries=0)
+    assert generator.generate([[{"role": "user", "content": "你好"}]], max_new_tokens=[8]) == ["好的"]
+    assert asked == ["/v1/models?fast=1", "/v1/chat/completions?fast=1"]
+    for header in ("-5", "nan", "inf", "soon"):
+        assert 0 < generator._backoff(0, header) <= 1.0
+    assert generator._backoff(0, "2") == 2.0
+    for bad in ("-1", "many", "1e9"):
+        monkeypatch.setenv("JB_SUMMARIZE_SERVER_RETRIES", bad)
+        with pytest.raises(ModelNotAvailableError, match="JB_SUMMARIZE_SERVER_RETRIES must be a whole number"):
+            OpenAIChatGenerator("m", base_url=url)
