@@ -1,7 +1,7 @@
 """How long the extractive (TextRank) summariser takes on one long text: prints size, sentences and seconds.
 
-    python eval/bench_textrank.py            # 1 MB of the seed article repeated
-    python eval/bench_textrank.py --mb 50
+python eval/bench_textrank.py            # 1 MB of the seed article repeated
+python eval/bench_textrank.py --mb 50
 """
 
 from __future__ import annotations
