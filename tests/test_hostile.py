@@ -388,3 +388,29 @@ def test_server_settings_query_strings_retry_after_and_bad_retries(trickling_ser
         monkeypatch.setenv("JB_SUMMARIZE_SERVER_RETRIES", bad)
         with pytest.raises(ModelNotAvailableError, match="JB_SUMMARIZE_SERVER_RETRIES must be a whole number"):
             OpenAIChatGenerator("m", base_url=url)
+
+
+def test_closed_streams_examples_on_a_builtin_and_huge_chunks_are_exit_2(corpus) -> None:
+    from helpers import run_cli
+
+    for argv, closed in (
+        (["summarize", "-", "--model", "lead"], "stdin"),
+        (["summarize", str(corpus), "--model", "lead"], "stdout"),
+        (["summarize", str(corpus), "--model", "lead", "--examples", "2"], None),
+        (["summarize", str(corpus), "--model", "lead", "--chunk-size", "9" * 20], None),
+    ):
+        command = [sys.executable, "-m", "jb_summarize", *argv, "-q"]
+        kwargs = {"stdin": subprocess.DEVNULL}
+        if closed:  # the stream closed, as `<&-` and `>&-` leave it
+            fd = 0 if closed == "stdin" else 1
+            kwargs = {"preexec_fn": lambda fd=fd: os.close(fd)}
+        proc = subprocess.run(command, capture_output=closed != "stdout", timeout=120, **kwargs)
+        assert proc.returncode == 2, (argv, proc.stderr)
+    assert run_cli("summarize", str(corpus), "--model", "lead", "--examples", "2").stderr.count(b"\n") == 1
+
+
+def test_a_vertical_tab_is_whitespace_not_binary(tmp_path, capsys) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes("\x0b江北区今年新增就业2.5万人。\n".encode())
+    assert _summarize(str(page)) == 0
+    assert json.loads(capsys.readouterr().out)["summary"] == "江北区今年新增就业2.5万人"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Iterable
 from functools import cache
 
@@ -62,6 +63,13 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK_IDEOGRAPH.match(char))
 
 
+def read_stdin() -> bytes:
+    """All of stdin, or a one-line InputError when it is closed."""
+    if sys.stdin is None:
+        raise InputError("-: stdin is closed")
+    return sys.stdin.buffer.read()
+
+
 def decode_bytes(data: bytes, name: str = "input") -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, GB18030 or Big5; raise InputError otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 says so with its byte order mark
@@ -77,7 +85,7 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = _legacy_chinese(data, name)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v\x1c\x1d\x1e\x1f")  # whitespace
     if controls > len(text) // 1000:
         raise InputError(f"{name}: looks like a binary file (control bytes), expected text")
     return text

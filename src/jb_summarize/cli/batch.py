@@ -26,6 +26,7 @@ from ..records import (
 )
 from ..report import FORMATS, render
 from ..tasks import TASKS
+from ..text import read_stdin
 from ._common import (
     PROG,
     CLIError,
@@ -61,6 +62,17 @@ def _one_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[:300]}"
 
 
+MAX_CHUNK = 100_000
+
+
+def chunk_size(text: str) -> int:
+    """An argparse type: a whole number from 1 to ``MAX_CHUNK``."""
+    value = positive_int(text)
+    if value > MAX_CHUNK:
+        raise argparse.ArgumentTypeError(f"at most {MAX_CHUNK} records per chunk, got {text}")
+    return value
+
+
 def _report(bad: BadRecord) -> None:
     print(f"{PROG}: skipped {bad}", file=sys.stderr)
 
@@ -78,7 +90,7 @@ def _checked(args: argparse.Namespace, on_bad: Callable[[BadRecord], None]) -> I
     """The usable input records, read as a stream: a bad one, or one whose id came before, goes to ``on_bad``."""
     seen: set[Any] = set()
     if "-" in args.inputs and getattr(args, "stdin_data", None) is None:
-        args.stdin_data = sys.stdin.buffer.read()  # read once: the inputs are read twice
+        args.stdin_data = read_stdin()  # read once: the inputs are read twice
     records = read_records(
         args.inputs,
         text_field=args.text_field,
@@ -359,7 +371,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--on-error", choices=["skip", "stop"], default="skip", help="bad input records (default skip)")
         p.add_argument("--shard", metavar="I/N", help="process shard I of N (0-based), for several machines")
         add_model_arguments(p, translation=command == "translate")
-        p.add_argument("--chunk-size", type=positive_int, default=32, help="records per write-out step (default 32)")
+        p.add_argument(
+            "--chunk-size",
+            type=chunk_size,
+            default=32,
+            help="records held and written out per step (default 32, at most 100000): memory is bounded by it",
+        )
         p.add_argument("--offline", action="store_true", help="never download a model")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
         if command == "summarize":

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..article import Article, load_text_article
-from ..text import InputError
+from ..text import InputError, read_stdin
 from .html import fetch_url, looks_like_html, read_html, url_stem
 from .layout import LayoutParams
 from .ocr import image_kind
@@ -90,7 +89,7 @@ def load_article(source: str | Path | bytes, doc_id: str | None = None, params: 
             return read_html(data, doc_id or url_stem(source), source)
         return load_text_article(data, doc_id or url_stem(source))
     if str(source) == "-" and not isinstance(source, bytes):
-        source = sys.stdin.buffer.read()  # a PDF, a web page or text, told apart by its first bytes
+        source = read_stdin()  # a PDF, a web page or text, told apart by its first bytes
         doc_id, name = doc_id or "stdin", "<stdin>"
     pdf = pdf_source(source)
     if pdf is None:

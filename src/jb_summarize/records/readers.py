@@ -16,13 +16,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..text import InputError, decode_bytes, legacy_encoding
+from ..text import InputError, decode_bytes, legacy_encoding, read_stdin
 from .writer import Record
 
 __all__ = ["BadRecord", "Record", "parse_shard", "read_records", "shard_range"]
@@ -287,7 +286,7 @@ def _input_records(
     elif name.startswith(HUB_PREFIX):
         yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field, prefix)
     elif name == "-":
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        data = stdin if stdin is not None else read_stdin()
         if is_pdf(data) or looks_like_html(data):  # a page on stdin: a record per section, never its markup
             try:
                 article = load_article(data, doc_id="stdin")

@@ -101,6 +101,8 @@ class RecordWriter:
 
     def __enter__(self) -> RecordWriter:
         if self.path is None:
+            if sys.stdout is None:
+                raise NotAFileError("stdout is closed: name a file with --output")
             self._handle = sys.stdout
             return self
         check_replaceable(self.path)

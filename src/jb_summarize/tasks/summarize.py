@@ -374,6 +374,9 @@ def load_summarizer(name_or_path: str | Any = "extractive", **options: Any) -> S
     generator_options, options = split_generator_options(options)
     builtin = BUILTIN_SUMMARIZERS.get(name_or_path.lower()) if isinstance(name_or_path, str) else None
     if builtin is not None:
+        if options.get("examples"):
+            raise ValueError(f"examples= (--examples) is for chat models; the {name_or_path} summariser takes none")
+        options.pop("examples", None)
         return builtin(**options)  # no weights: adapter options (device, offline, ...) do not apply
     generator, spec = load_generator(name_or_path, task="summarize", **generator_options)
     return ModelSummarizer(generator, spec=spec, **options)
