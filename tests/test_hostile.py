@@ -414,3 +414,11 @@ def test_a_vertical_tab_is_whitespace_not_binary(tmp_path, capsys) -> None:
     page.write_bytes("\x0b江北区今年新增就业2.5万人。\n".encode())
     assert _summarize(str(page)) == 0
     assert json.loads(capsys.readouterr().out)["summary"] == "江北区今年新增就业2.5万人"
+
+
+def test_markdown_outputs_show_html_and_markdown_syntax_never_render_it(tmp_path, capsys) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("标题一号新闻\n\n江北区<b>新增</b>就业*2.5*万人，[链接](http://x)。\n", encoding="utf-8")
+    assert main(["sections", str(page), "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "<b>" not in out and "&lt;b&gt;" in out and "\\*2.5\\*" in out and "\\[链接\\]" in out

@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -63,8 +64,12 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]#|~])")
+
+
 def _md(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=False)
+    """Text for Markdown, shown and never rendered: HTML escaped, and Markdown's syntax characters too."""
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", html.escape("" if value is None else str(value), quote=False))
 
 
 def _tsv_rows(out: io.StringIO, rows: Sequence[Sequence[Any]]) -> None:
@@ -209,13 +214,13 @@ def render_sections(articles: Article | Sequence[Article], fmt: str) -> str:
     elif fmt == "markdown":
         for article in articles:
             if article.title or len(articles) > 1:
-                out.write(f"# {article.title or article.id}\n\n")
+                out.write(f"# {_md(article.title or article.id)}\n\n")
             for s in article.sections:
-                out.write(f"## {s.index}. {s.headline or '(no headline)'}\n\n")
-                out.write("\n\n".join(s.paragraphs) + "\n\n")
+                out.write(f"## {s.index}. {_md(s.headline or '(no headline)')}\n\n")
+                out.write("\n\n".join(_md(p) for p in s.paragraphs) + "\n\n")
             for label, items in (("Captions", article.captions), ("Credits", article.credits)):
                 if items:
-                    out.write(f"**{label}:** " + "; ".join(items) + "\n\n")
+                    out.write(f"**{label}:** " + "; ".join(_md(i) for i in items) + "\n\n")
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(SECTION_FORMATS)})")
     return out.getvalue()
