@@ -422,3 +422,19 @@ def test_markdown_outputs_show_html_and_markdown_syntax_never_render_it(tmp_path
     assert main(["sections", str(page), "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "<b>" not in out and "&lt;b&gt;" in out and "\\*2.5\\*" in out and "\\[链接\\]" in out
+
+
+def test_shift_jis_is_refused_not_read_as_gb18030_mojibake(tmp_path, capsys) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes("東京の経済は成長した。大阪と京都も、今年は好調だった。".encode("shift_jis"))
+    assert _summarize(str(page)) == 1
+    assert "looks like Japanese Shift-JIS" in capsys.readouterr().err
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes("江北区今年新增就业2.5万人，全区经济增长。".encode("gb18030"))
+    assert _summarize(str(gb)) == 0
+
+
+def test_a_device_is_never_read_as_a_page(capsys) -> None:
+    start = time.monotonic()
+    assert main(["sections", "/dev/zero"]) == 2
+    assert "not a regular file" in capsys.readouterr().err and time.monotonic() - start < 5

@@ -107,6 +107,12 @@ def legacy_encoding(data: bytes, name: str) -> str:
         decoded.append((sum(ch in _CHINESE_PUNCTUATION for ch in text), encoding == "gb18030", encoding))
     if not decoded:
         raise InputError(f"{name}: not UTF-8, UTF-16, GB18030 or Big5 text")
+    try:  # Japanese Shift-JIS decodes as GB18030 too, into nonsense without Chinese punctuation
+        japanese = sum(ch in _CHINESE_PUNCTUATION for ch in data.decode("shift_jis"))
+    except UnicodeDecodeError:
+        japanese = 0
+    if japanese > max(decoded)[0]:
+        raise InputError(f"{name}: looks like Japanese Shift-JIS, not UTF-8, GB18030 or Big5 Chinese text")
     return max(decoded)[2]
 
 
