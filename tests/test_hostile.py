@@ -438,3 +438,11 @@ def test_a_device_is_never_read_as_a_page(capsys) -> None:
     start = time.monotonic()
     assert main(["sections", "/dev/zero"]) == 2
     assert "not a regular file" in capsys.readouterr().err and time.monotonic() - start < 5
+
+
+def test_a_page_of_only_spaces_or_zero_width_characters_is_an_error(tmp_path, capsys) -> None:
+    for name, text in (("spaces.txt", " \u3000\n\t\n"), ("zw.txt", "\u200b \u200d\n\u200b \ufeff")):
+        page = tmp_path / name
+        page.write_text(text, encoding="utf-8")
+        assert main(["sections", str(page)]) == 2
+        assert "empty input" in capsys.readouterr().err

@@ -63,6 +63,14 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK_IDEOGRAPH.match(char))
 
 
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # zero-width characters
+
+
+def is_blank(text: str) -> bool:
+    """Nothing but spaces, line breaks and zero-width characters."""
+    return all(ch.isspace() or ch in _INVISIBLE for ch in text)
+
+
 def read_stdin() -> bytes:
     """All of stdin, or a one-line InputError when it is closed."""
     if sys.stdin is None:
@@ -85,6 +93,8 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = _legacy_chinese(data, name)
+    if is_blank(text):
+        raise InputError(f"{name}: empty input (only spaces or zero-width characters)")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v\x1c\x1d\x1e\x1f")  # whitespace
     if controls > len(text) // 1000:
         raise InputError(f"{name}: looks like a binary file (control bytes), expected text")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..text import InputError, decode_bytes, legacy_encoding, read_stdin
+from ..text import InputError, decode_bytes, is_blank, legacy_encoding, read_stdin
 from .writer import Record
 
 __all__ = ["BadRecord", "Record", "parse_shard", "read_records", "shard_range"]
@@ -30,7 +30,6 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 PAGE_SUFFIXES = (".pdf", ".html", ".htm")  # newspaper and web pages: one record per section
 HUB_PREFIX = "hf:"
 MAX_FIELD_CHARS = 256 * 1024 * 1024  # the longest CSV/TSV field (csv's own limit is 128 KiB)
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a text of only these is empty
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def _record(source: str, line: int | None, rid: Any, text: Any) -> Record | BadR
         return BadRecord(source, line, "missing text field")
     if not isinstance(text, str):
         return BadRecord(source, line, f"text is a {type(text).__name__}, not a string")
-    if not text.strip().strip(_INVISIBLE).strip():
+    if is_blank(text):
         return BadRecord(source, line, "empty text")
     if _lone_surrogate(text) or (isinstance(rid, str) and _lone_surrogate(rid)):
         return BadRecord(source, line, "holds a lone surrogate (an escaped \\ud800-\\udfff): not valid Unicode")
