@@ -446,3 +446,21 @@ def test_a_page_of_only_spaces_or_zero_width_characters_is_an_error(tmp_path, ca
         page.write_text(text, encoding="utf-8")
         assert main(["sections", str(page)]) == 2
         assert "empty input" in capsys.readouterr().err
+
+
+def test_run_resume_redoes_edited_sections_and_foreign_records(tmp_path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("第一节标题\n\n江北区今年新增就业2.5万人。\n\n第二节标题\n\n慈城古县城很美。\n", encoding="utf-8")
+    args = ["run", str(page), "--summarizer", "lead", "--no-translate", "--no-article-summary", "--quiet"]
+    args += ["--output-dir", str(tmp_path / "out")]
+    assert main(args) == 0
+    jsonl = next((tmp_path / "out").glob("*.jsonl"))
+    before = _out(jsonl)
+    assert len(before) >= 1
+    with jsonl.open("a") as handle:
+        handle.write(json.dumps({"id": ["foreign"], "summary": "x"}) + "\n")  # another file's record
+    page.write_text(page.read_text().replace("2.5万人", "3.1万人，创历史新高"), encoding="utf-8")
+    assert main([*args, "--resume"]) == 0
+    after = _out(jsonl)
+    assert all("index" in r for r in after) and len(after) == len(before)
+    assert any("3.1万人" in r["summary_zh"] for r in after) and not any("2.5万人" in r["summary_zh"] for r in after)

@@ -126,8 +126,16 @@ def _run_article(
     out_dir = Path(args.output_dir)
     stem = output_stem(article.id)
     jsonl = out_dir / f"{stem}.jsonl"
-    # without --resume the run starts the file again; with it, finished sections are kept
-    with RecordWriter(jsonl, resume=args.resume, overwrite=True) as writer:
+    # without --resume the run starts the file again; with it, finished sections are kept, and a record that
+    # is not one of this article's sections as they are now (edited since, or another file's) is done again
+    now = {s.id: (s.index, s.headline, s.n_chars) for s in article.sections}
+
+    def stale(record: dict[str, Any]) -> bool:
+        key = record.get("id")
+        found = now.get(key) if isinstance(key, str) else None
+        return found != (record.get("index"), record.get("headline"), record.get("n_chars"))
+
+    with RecordWriter(jsonl, resume=args.resume, overwrite=True, retry=stale) as writer:
         for record in summarize_article(
             article, summarizer, translator, translate_bodies=not args.no_bodies, skip_ids=writer.done
         ):
