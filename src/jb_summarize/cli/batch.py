@@ -327,7 +327,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                 "ids FILE.pdf#PAGE:SECTION), folders of .txt and .pdf files, - (stdin), JSONL/CSV/TSV/Parquet\n"
                 "files (--text-field, --id-field), a saved datasets folder, or hf:NAME for a hub dataset (--split).\n"
                 "Output: JSONL with id, summary or translation, model and flagged per record (to stdout or --output);\n"
-                "--format tsv|markdown|html renders a report once the records are done.\n\n"
+                "--format tsv|markdown|html renders a report once the records are done.\n"
+                "TSV is read as TSV (a row a line, no quoting); CSV with strict quoting (a problem is reported\n"
+                "at its line). With several inputs, ids made from line numbers or file names are prefixed with\n"
+                "the input (a.jsonl:3, docs/x/page.txt), so that they stay unique.\n\n"
                 "Nothing is lost: each record is appended and flushed as soon as it is finished; --resume\n"
                 "skips the ids already in --output and does the failed ones again; a lock stops a second run\n"
                 "writing the same file. Ctrl-C, SIGTERM and SIGHUP keep what is done and write the .meta.json.\n"
@@ -347,7 +350,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, - for stdin, or a dataset")
         p.add_argument("--model", default=default, help=f"registry name, folder or hub id (default {default})")
         p.add_argument("--text-field", default="text", help="text column/field (default text)")
-        p.add_argument("--id-field", default="id", help="id column/field (default id; line number if absent)")
+        p.add_argument(
+            "--id-field",
+            default="id",
+            help="id column/field (default id, when a file's first record has one; else the line number)",
+        )
         p.add_argument("--split", help="split of a dataset")
         p.add_argument(
             "--output",
