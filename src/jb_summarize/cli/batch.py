@@ -265,7 +265,7 @@ def run(args: argparse.Namespace) -> int:
                         f"--resume: {foreign} record(s) in {records_path} hold no {key!r}: another command's output"
                     )
             if meta_path is not None:  # what the run is made from, before anything is done (kill -9 keeps it)
-                write_meta(False, "not finished", len(writer.done))
+                write_meta(False, "not finished", writer.count)
             wanted = (r for i, r in enumerate(_checked(args, lambda _: None)) if i in positions)
             try:
                 written = run_task(
@@ -280,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             finally:
                 records = writer.records() if records_path is not None and fmt != "jsonl" else []
-                done = len(writer.done)
+                done = writer.count
     except FileExistsError as exc:
         raise CLIError(str(exc)) from exc
     except BaseException as exc:

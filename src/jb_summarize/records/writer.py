@@ -75,7 +75,8 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 class RecordWriter:
-    """Appends JSON records to a file, one line each, flushed; holds a lock; knows which ids are done.
+    """Appends JSON records to a file, one line each, flushed; holds a lock; knows which ids were done before
+    (``done``: the kept records' ids; ``count``: the records in the output).
 
     With ``path=None`` (or ``"-"``) records go to stdout (no lock, nothing to resume). Only a regular file
     is ever replaced. ``retry``: a function of a kept record that says it must be done again (it is then
@@ -98,6 +99,7 @@ class RecordWriter:
         self._handle: TextIO | None = None
         self.resume, self.overwrite, self.retry = resume, overwrite, retry
         self.retried = 0  # kept records dropped to be done again
+        self.written = 0  # records written by this run
 
     def __enter__(self) -> RecordWriter:
         if self.path is None:
@@ -148,7 +150,12 @@ class RecordWriter:
         assert self._handle is not None
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._handle.flush()
-        self.done.add(record["id"])
+        self.written += 1  # its id is not added to ``done``: the input has each id once, so memory stays flat
+
+    @property
+    def count(self) -> int:
+        """Records in the output: those kept and those written since."""
+        return len(self.done) + self.written
 
     def records(self) -> list[Record]:
         return self._valid_records()
