@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..models.base import FailedOutput
+from ..models import FailedOutput
 from ..records import (
     BadRecord,
     RecordWriter,
