@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import metadata, resources
 from pathlib import Path
 
+import pytest
+
 from jb_summarize import __version__, load_summarizer, load_translator
 
 
@@ -159,3 +161,18 @@ def test_traditional_input_converted_to_simplified_on_request(tiny_marian) -> No
     plain = load_translator(str(tiny_marian), retry=False)
     assert translator(traditional) == plain(to_simplified(traditional))
     assert translator.run([traditional]).info.decoding["to_simplified"] is True
+
+
+def test_any_iterable_goes_in_generators_and_map_included() -> None:
+    from jb_summarize import load_summarizer
+
+    texts = ["北京今天下雨。明天转晴。", "上海发布新规。市民欢迎。"]
+    summarizer = load_summarizer("lead")
+    expected = summarizer.summarize(list(texts))
+    assert len(expected) == 2 and all(expected)
+    assert summarizer.summarize(t for t in texts) == expected
+    assert summarizer.summarize(map(str.strip, texts)) == expected
+    assert summarizer.summarize(tuple(texts)) == expected
+    assert summarizer.run(iter(texts)).outputs == expected
+    with pytest.raises(TypeError, match="iterable of strings"):
+        summarizer.summarize(5)

@@ -286,3 +286,15 @@ def test_wmt21_titles_are_the_story_headlines_without_the_site(shared_dir) -> No
     assert titles.num_rows == 97
     assert not any(s.endswith(("新华网", "中新网")) for s in titles["source"])
     assert titles[0]["reference"].endswith("rural revitalization army")  # "- Xinhuanet" cut off
+
+
+def test_a_year_the_model_invents_for_qunian_is_flagged() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    def respond(text, decoding):
+        return "In 2021, Jiangbei added 25 thousand jobs." if "去年" in text else "In 2022, Jiangbei added 25 jobs."
+
+    translator = Translator(FakeGenerator(respond, max_input_tokens=1000), forbid_chinese=False)
+    result = translator.run(["去年江北新增就业25个。", "2022年江北新增就业25个。"], retry=False)
+    assert result.info.flag_reasons.get("0") == ["number"] and "1" not in result.info.flag_reasons

@@ -15,7 +15,7 @@ from ..reading import load_article, load_articles, pdf_source, unread_reason
 from ..tasks import Task, load_task
 from ..tasks.summarize import STYLES as SUMMARY_STYLES
 from ..tasks.translate import CONTEXTS, QUALITY, UNITS
-from ..text import decode_bytes
+from ..text import decode_bytes, read_stdin
 
 PROG = "jb-summarize"
 
@@ -131,7 +131,7 @@ def read_text(source: str | None) -> str:
     if source is None:
         return seed_text()
     if source == "-":
-        return decode_bytes(sys.stdin.buffer.read(), "<stdin>")
+        return decode_bytes(read_stdin(), "<stdin>")
     with reading(source):
         return decode_bytes(Path(source).read_bytes(), source)
 

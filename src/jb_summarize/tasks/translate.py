@@ -46,6 +46,18 @@ CONTEXT_CHARS = 150
 STYLES = ("text", "headline")
 UNITS = ("sentence", "paragraph")
 # How bad each problem is, to choose between a first answer and its retry.
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
+
+
+def _invented_years(source: str, output: str) -> bool:
+    """A year in the English that the Chinese does not name (去年 is "last year", never a guessed 2021)."""
+    if _CHINESE_YEAR.search(source):
+        return False  # 二〇二一年: written in Chinese numerals, not compared here
+    named = set(_YEAR.findall(source))
+    return any(year not in named for year in _YEAR.findall(output.replace(",", "")))
+
+
 _SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
 # Figures a translation must carry over unchanged: any amount with its scale word (1 billion), a decimal, or
 # two or more digits.
@@ -232,6 +244,8 @@ class Translator(ModelTask):
             return "number"
         if missing_counts(small + counts(source), output):
             return "number"  # 8个 / 两个 / 三大: a count of things dropped
+        if _invented_years(source, output):
+            return "number"  # "in 2021" for 去年: a year the source never names
         for _, en in find_terms(source, self.glossary):
             if en.lower() not in output.lower():
                 return "glossary"
@@ -406,7 +420,7 @@ class Translator(ModelTask):
 
     def translate(
         self,
-        texts: str | Sequence[str],
+        texts: str | Iterable[str],
         *,
         batch_size: int | None = None,
         show_progress_bar: bool = False,
