@@ -57,9 +57,48 @@ EXCEPTIONS = {
     "会稽": "Kuaiji",
     "蔚县": "Yu County",
     "吕梁": "Lüliang",
+    # names from Mongolian, Tibetan, Uygur and Manchu, written in English as they are by the national rules
+    "哈尔滨": "Harbin",
+    "齐齐哈尔": "Qiqihar",
+    "拉萨": "Lhasa",
+    "日喀则": "Xigaze",
+    "林芝": "Nyingchi",
+    "昌都": "Qamdo",
+    "那曲": "Nagqu",
+    "阿里": "Ngari",
+    "鄂尔多斯": "Ordos",
+    "呼和浩特": "Hohhot",
+    "呼伦贝尔": "Hulunbuir",
+    "锡林郭勒": "Xilingol",
+    "锡林浩特": "Xilinhot",
+    "二连浩特": "Erenhot",
+    "海拉尔": "Hailar",
+    "乌兰察布": "Ulanqab",
+    "巴彦淖尔": "Bayannur",
+    "兴安": "Hinggan",
+    "阿拉善": "Alxa",
+    "乌鲁木齐": "Urumqi",
+    "喀什": "Kashi",
+    "和田": "Hotan",
+    "阿克苏": "Aksu",
+    "库尔勒": "Korla",
+    "克拉玛依": "Karamay",
+    "吐鲁番": "Turpan",
+    "阿勒泰": "Altay",
+    "伊犁": "Ili",
+    "博尔塔拉": "Bortala",
+    "巴音郭楞": "Bayingolin",
+    "克孜勒苏": "Kizilsu",
+    "阿图什": "Artux",
+    "奎屯": "Kuytun",
+    "格尔木": "Golmud",
+    "甘孜": "Garze",
+    "阿坝": "Aba",
+    "果洛": "Golog",
 }
 # Other English forms that a translation may use for the same place.
-ALTERNATIVES = {"西藏": ("Xizang",), "澳门": ("Macau",), "内蒙古": ("Nei Mongol",)}
+ALTERNATIVES = {"西藏": ("Xizang",), "澳门": ("Macau",), "内蒙古": ("Nei Mongol",), "喀什": ("Kashgar",)}
+ALTERNATIVES |= {"日喀则": ("Shigatse",), "伊犁": ("Yili",), "阿坝": ("Ngawa",), "甘孜": ("Ganzi",)}
 # Readings of characters that differ in place names from everyday words: 长沙, 朝阳, 成都, 乐清.
 PLACE_READINGS = {"长": "chang", "朝": "chao", "都": "du"}
 # Ethnic groups in autonomous prefectures and counties.

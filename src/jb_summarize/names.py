@@ -28,6 +28,14 @@ __all__ = ["Name", "article_names", "find_names", "missing_names", "wrong_places
 _QUOTED = re.compile(r"“([^”“，。；！？\n]{2,12})”")
 _MIN_PLACE = 3
 
+# Names of divisions without their suffix that are also everyday words (新建学校: newly built schools).
+STEM_WORDS = set(
+    "新建 江南 河西 河东 城南 城北 城东 城西 城中 新城 江东 太平 青山 白云 "
+    "东方 和平 光明 胜利 前进 红旗 新华 解放 建设 开发 向阳 东风 团结 民主 "
+    "人民 文化 中心 高新 经济 工业 市中 郊区 矿区 老城 古城 长安 城关 新市 "
+    "永安 南部 北部 东部 西部 中部 中山 环城 城厢 龙华".split()
+)
+
 # Titles before a name (记者王晓燕, 区委书记王小明) and after one (王先生).
 TITLES_BEFORE = ("记者", "通讯员", "书记", "省长", "市长", "区长", "县长", "镇长", "主任", "局长", "院长", "校长")
 TITLES_BEFORE += ("董事长", "总经理", "主席", "部长", "处长", "村支书", "站长", "所长", "厅长", "总裁", "教授", "队长")
@@ -169,9 +177,15 @@ def _place_name(zh: str, full: str) -> Name:
 
 def _organisation(place: Name, full: str, match: re.Match[str]) -> Name:
     """江北 + 区委宣传部, 宁波市 + 人民政府: the organisation's English from the place's and the body's."""
-    level = match["level"] or (full[-1] if place.zh == full and full[-1] in LEVELS else None)
     short = place.forms[0]
-    where = f"{short} {LEVELS[level]}" if level else short
+    if match["level"]:
+        where = f"{short} {LEVELS[match['level']]}"
+    elif place.zh == full and place.english != short:
+        where = place.english  # 浦东新区人民政府: Pudong New Area People's Government
+    elif place.zh == full and full[-1] in LEVELS:
+        where = f"{short} {LEVELS[full[-1]]}"  # 宁波市人民政府: Ningbo Municipal People's Government
+    else:
+        where = short
     if match["party"]:
         english = f"{where} Committee of the CPC"
         if match["dept"]:
@@ -198,26 +212,29 @@ def find_names(text: str) -> list[Name]:
     lookup, longest = _lookup()
     tokens = _tokens(text)
     starts = {s for s, _, _, _ in tokens}
-    ends = {e for _, e, _, _ in tokens}
     tag_of = {(s, e): flag for s, e, _, flag in tokens}
     found: dict[str, Name] = {}
-    i = 0
+    i, last_end = 0, -1
     while i < len(text):
         for size in range(min(longest, len(text) - i), 1, -1):
             zh = text[i : i + size]
             full = lookup.get(zh)
-            if full is None or i not in starts:
+            if full is None:
                 continue
             org = _ORG.match(text, i + size)
-            bare = zh != full or len(zh) == 2  # a stem, or a two-character name: only where jieba sees a place
-            if bare and tag_of.get((i, i + size)) != "ns" and not (org and zh != full):
-                continue
-            if not org and (i + size) not in ends:
-                continue
+            if zh != full or len(zh) == 2:
+                # a stem or a two-character name: a whole word that jieba tags a place, or before an organisation
+                if zh in STEM_WORDS:
+                    continue
+                if tag_of.get((i, i + size)) != "ns" and not (org and zh != full and i in starts):
+                    continue
+            elif i not in starts and i != last_end:
+                continue  # a full name starts a word or follows another place (上海市浦东新区)
             name = _place_name(zh, full)
             if org:
                 name = _organisation(name, full, org)
             found.setdefault(name.zh, name)
+            last_end = i + len(name.zh)
             i += len(name.zh) - 1
             break
         i += 1
