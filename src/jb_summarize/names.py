@@ -33,7 +33,8 @@ STEM_WORDS = set(
     "新建 江南 河西 河东 城南 城北 城东 城西 城中 新城 江东 太平 青山 白云 "
     "东方 和平 光明 胜利 前进 红旗 新华 解放 建设 开发 向阳 东风 团结 民主 "
     "人民 文化 中心 高新 经济 工业 市中 郊区 矿区 老城 古城 长安 城关 新市 "
-    "永安 南部 北部 东部 西部 中部 中山 环城 城厢 龙华".split()
+    "永安 南部 北部 东部 西部 中部 中山 环城 城厢 龙华 商城 滨海 江城 海城 "
+    "新区 城郊 花园 金山 银山 凤凰 白沙 黄金".split()
 )
 
 # Titles before a name (记者王晓燕, 区委书记王小明) and after one (王先生).
@@ -180,10 +181,10 @@ def _organisation(place: Name, full: str, match: re.Match[str]) -> Name:
     short = place.forms[0]
     if match["level"]:
         where = f"{short} {LEVELS[match['level']]}"
-    elif place.zh == full and place.english != short:
-        where = place.english  # 浦东新区人民政府: Pudong New Area People's Government
-    elif place.zh == full and full[-1] in LEVELS:
+    elif place.zh == full and full[-1] in LEVELS and not full.endswith("新区"):
         where = f"{short} {LEVELS[full[-1]]}"  # 宁波市人民政府: Ningbo Municipal People's Government
+    elif place.zh == full:
+        where = place.english  # 浦东新区人民政府: Pudong New Area People's Government
     else:
         where = short
     if match["party"]:
