@@ -37,6 +37,7 @@ from jb_summarize.sentences import sentences_of
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "eval" / "results"
 WRITTEN = ROOT / "eval" / "data" / "names_numbers_written.txt"
+ITEMS = ROOT / "eval" / "data" / "names_numbers_items.txt"
 LIMITS = {"wmt21": 60, "lcsts": 40, "seed": 40}
 MAX_CHARS = 120
 
@@ -53,8 +54,40 @@ def _targets(source: str, reference: str | None) -> tuple[list[Name], list[str]]
     return names, amounts
 
 
+def _sources() -> dict[str, tuple[str, str | None]]:
+    """Every candidate sentence by id: (source, reference or None)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    wmt = load_benchmark("wmt21")
+    for item_id, source, reference in zip(wmt["id"], wmt["source"], wmt["reference"], strict=True):
+        found[item_id] = (source, reference)
+    lcsts = load_benchmark("lcsts")
+    for item_id, text in zip(lcsts["id"], lcsts["source"], strict=True):
+        for k, sentence in enumerate(sentences_of(text)):
+            found[f"lcsts:{item_id}:{k}"] = (sentence, None)
+    for section in load_seed_article().sections:
+        for k, sentence in enumerate(sentences_of(normalize(section.body).replace("\n", ""))):
+            found[f"seed:{section.id}:{k}"] = (sentence, None)
+    lines = [line.strip() for line in WRITTEN.read_text(encoding="utf-8").splitlines()]
+    for k, line in enumerate(line for line in lines if line and not line.startswith("#")):
+        found[f"written:{k}"] = (line, None)
+    return found
+
+
 def items() -> list[dict]:
-    """Every benchmark item: id, source, reference (or None) and what it checks."""
+    """The benchmark's items (ids in eval/data/names_numbers_items.txt; ``choose_items`` chose them): id,
+    source, reference (or None) and what each checks, by the current rules."""
+    sources = _sources()
+    found = []
+    for item_id in ITEMS.read_text(encoding="utf-8").split():
+        source, reference = sources[item_id]
+        names, amounts = _targets(source, reference)
+        found.append({"id": item_id, "source": source, "reference": reference, "names": [n.zh for n in names]})
+        found[-1]["amounts"] = amounts
+    return found
+
+
+def choose_items() -> list[dict]:
+    """Choose the benchmark's items: sentences of at most MAX_CHARS with something to check."""
     found: list[dict] = []
 
     def add(item_id: str, source: str, reference: str | None, limit_key: str | None = None) -> bool:
@@ -198,7 +231,9 @@ def compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe(_: argparse.Namespace) -> int:
+def describe(args: argparse.Namespace) -> int:
+    if args.choose:
+        ITEMS.write_text("\n".join(i["id"] for i in choose_items()) + "\n", encoding="utf-8")
     benchmark = items()
     sources: dict[str, list[dict]] = {}
     for item in benchmark:
@@ -214,7 +249,9 @@ def describe(_: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = parser.add_subparsers(dest="action", required=True)
-    actions.add_parser("items", help="count the items").set_defaults(func=describe)
+    i = actions.add_parser("items", help="count the items")
+    i.add_argument("--choose", action="store_true", help="choose them anew (eval/data/names_numbers_items.txt)")
+    i.set_defaults(func=describe)
     r = actions.add_parser("run", help="translate the items and score them")
     r.add_argument("--label", required=True, help="the result's name: eval/results/names-numbers-LABEL.json")
     r.add_argument("--model", default="qwen2.5-coder-1.5b-instruct-q4_k_m")

@@ -134,6 +134,9 @@ _DATE = re.compile(
     f"(?<![\\d{_CN_DIGIT}十])(?:(?P<m1>{_MONTH}){_RANGE_SEP})?(?P<month>{_MONTH})月份?"
     f"(?:(?P<day>{_DAY})[日号])?"
 )
+# Tenths (6成 is 60%; 逾6成: over 60%) and decades (90年代: the 1990s).
+_TENTHS = re.compile(f"(?P<q>逾|超|近|约)?(?P<n>[1-9]|[{_CN_DIGIT[2:]}])成(?![员为功立本果绩就长熟交都])")
+_DECADE = re.compile(r"(?<![\d.])(?P<n>[1-9]0)年代")
 # A year in Chinese digits (二〇二二年): read for the check, left as it is.
 _CN_YEAR = re.compile(f"[{_CN_DIGIT}]{{4}}(?=年)")
 # Two digits side by side (零 aside) in a numeral: a rough range such as 两三千 or 七八十.
@@ -166,6 +169,7 @@ class Amount:
     month: int | None = None
     scale: int | None = None
     rewrite: bool = True  # False: read for the check only (plain figures, years)
+    decade: bool = False  # 90年代: 90, 1990 or 2090 in the English
 
 
 def chinese_number(numeral: str) -> int | Decimal:
@@ -317,6 +321,19 @@ def _date(match: re.Match[str]) -> Amount | None:
     return Amount(*match.span(), match[0], english, tuple(values), month=month)
 
 
+def _tenths(match: re.Match[str]) -> Amount:
+    """6成 -> 60%; 逾6成 -> over 60%."""
+    value = Decimal(_date_part(match["n"]) * 10)
+    words = {"逾": "over ", "超": "over ", "近": "nearly ", "约": "about "}.get(match["q"] or "", "")
+    return Amount(*match.span(), match[0], f"{words}{value}%", (value,))
+
+
+def _decade(match: re.Match[str]) -> Amount:
+    """90年代: the 1990s, read for the check (1990s, '90s), left as it is (20年代 may be either century)."""
+    n = int(match["n"])
+    return Amount(*match.span(), match[0], match[0], (Decimal(n),), rewrite=False, decade=True)
+
+
 def _cn_year(match: re.Match[str]) -> Amount:
     return Amount(*match.span(), match[0], match[0], (Decimal(chinese_number(match[0])),), rewrite=False)
 
@@ -356,6 +373,8 @@ def find_amounts(text: str) -> list[Amount]:
     for pattern, read in (
         (_DATE, _date),
         (_CN_YEAR, _cn_year),
+        (_DECADE, _decade),
+        (_TENTHS, _tenths),
         (_RANGE_AMOUNT, _range),
         (_PERCENT, _percent),
         (_SCALE, _scale_words),
@@ -455,6 +474,11 @@ def missing_amounts(source: str, english: str) -> list[str]:
                 missing.append(amount.text)
             continue
         ok = amount.month is None or amount.month in months
+        if amount.decade:
+            n = amount.values[0]
+            if not any(v in (n, 1900 + n, 2000 + n) for v in values):
+                missing.append(amount.text)
+            continue
         for value in amount.values:
             if value == value.to_integral_value() and value <= 10 and not amount.text.endswith("%"):
                 ok = ok and (not missing_counts([int(value)], english) if value >= 2 else True)

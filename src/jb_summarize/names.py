@@ -289,13 +289,17 @@ def wrong_places(source: str, english: str, names: Sequence[Name] = (), glossary
     its suffix or as its one-character name) nor a division a source place lies in (Ningbo for 江北区), nor in
     the English of a glossary term found in the source."""
     implied = {zh for name in names for zh in name.places}
-    allowed_english = " ".join(glossary.values()) if glossary else ""
+    allowed_english = " ".join([*(glossary.values() if glossary else []), *(f for n in names for f in n.forms)])
     wrong = []
+    read = None
     for en, zhs in _major_places().items():
         if not re.search(rf"(?<![\w']){re.escape(en)}(?![\w'])", english):
             continue
         if en in allowed_english:
             continue
+        read = read if read is not None else _readings(source)
+        if _squeeze(en) in read:
+            continue  # the source has characters that read so (梅山 Meishan, not 眉山): a name the model wrote
         if any(zh in implied for zh in zhs):
             continue
         stems = {zh[:2] for zh in zhs} | set(zhs)
@@ -304,6 +308,19 @@ def wrong_places(source: str, english: str, names: Sequence[Name] = (), glossary
             continue
         wrong.append(en)
     return wrong
+
+
+def _readings(text: str, longest: int = 4) -> set[str]:
+    """The pinyin of every run of two to ``longest`` Chinese characters of ``text``: 'meishan', ..."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [lazy_pinyin(c)[0] if is_cjk(c) else "" for c in text]
+    return {
+        "".join(syllables[i : i + n])
+        for n in range(2, longest + 1)
+        for i in range(len(text) - n + 1)
+        if all(syllables[i : i + n])
+    }
 
 
 def article_names(texts: Sequence[str]) -> list[str]:

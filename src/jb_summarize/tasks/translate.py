@@ -270,6 +270,7 @@ class Translator(ModelTask):
             shots = self._shots(unit)
             glossary = {**names_of[unit], **self._hints, **self.glossary}
             required = self._required_numbers(unit) if strict else ()
+            required_names = list(names_of[unit].values()) if strict else ()
             context, context_english = context_of[unit]
             return translation_messages(
                 unit,
@@ -277,6 +278,7 @@ class Translator(ModelTask):
                 strict=strict,
                 examples=shots,
                 numbers=required,
+                names=required_names,
                 context=context,
                 context_english=context_english,
                 headline=self.style == "headline",
