@@ -225,6 +225,8 @@ def levers_markdown() -> str:
     ]
     folder = RESULTS / "levers"
     for benchmark, base_name, lever_name, what in LEVERS:
+        if not (folder / lever_name).exists():
+            continue  # not measured yet
         base = json.loads((folder / base_name).read_text(encoding="utf-8"))
         lever = json.loads((folder / lever_name).read_text(encoding="utf-8"))
         metrics = ["rougeL"] if base["lang"] == "zh" else ["bleu", "chrf"]
