@@ -67,7 +67,7 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
     page = tmp_path / "p.jsonl"
     page.write_text('{"id": 1, "text": "江北。"}\n')
     flags = ["--unit", "paragraph", "--no-rewrite-amounts", "--allow-chinese", "--device", "cpu", "--batch-size", "3"]
-    flags += ["--to-simplified"]
+    flags += ["--to-simplified", "--no-names"]
     for argv in (["translate", str(page), *flags], ["eval", "run", "--task", "translate", "--model", "m",
                                                     "--benchmark", "seed-en", *flags]):  # fmt: skip
         try:
@@ -78,7 +78,7 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
     for options in seen:
         assert options["unit"] == "paragraph" and options["rewrite_amounts"] is False
         assert options["forbid_chinese"] is False and options["device"] == "cpu" and options["batch_size"] == 3
-        assert options["to_simplified"] is True
+        assert options["to_simplified"] is True and options["names"] is False
 
 
 def test_device_auto_picks_the_cpu_without_a_gpu(tiny_marian) -> None:

@@ -195,7 +195,8 @@ def test_consistent_names_translates_each_name_once_and_gives_it_to_every_senten
             return {"精特亮": "Refined, Distinctive and Outstanding"}.get(messages[-1]["content"], "Jiangbei District")
         return "The district pushed the projects forward across the whole area this year."
 
-    translator = Translator(FakeGenerator(respond, kind="chat", max_input_tokens=1000), consistent_names=True)
+    chat = FakeGenerator(respond, kind="chat", max_input_tokens=1000)
+    translator = Translator(chat, consistent_names=True, glossary={}, names=False)
     result = translator.run(["江北区推进“精特亮”工程。", "“精特亮”创建全面铺开。"], retry=False)
     names = result.info.decoding["article_names"]
     assert names["精特亮"] == "Refined, Distinctive and Outstanding"
