@@ -252,6 +252,7 @@ LEVERS = [
     ("lcsts", "lcsts-default.json", "lcsts-examples3.json", "3 retrieved headline examples (summaries)"),
     ("lcsts", "lcsts-default.json", "lcsts-style-summary.json", "`--style summary` (vs headline references)"),
     ("wmt21-titles", "wmt21-titles-default.json", "wmt21-titles-as-headlines.json", "`--as-headlines` (translation)"),
+    ("wmt21", "wmt21-default.json", "wmt21-names-numbers.json", "names and numbers default (issue 25)"),
 ]
 
 
@@ -266,6 +267,8 @@ def levers_markdown() -> str:
     ]
     folder = RESULTS / "levers"
     for benchmark, base_name, lever_name, what in LEVERS:
+        if not (folder / lever_name).exists():
+            continue  # not measured yet
         base = json.loads((folder / base_name).read_text(encoding="utf-8"))
         lever = json.loads((folder / lever_name).read_text(encoding="utf-8"))
         metrics = ["rougeL"] if base["lang"] == "zh" else ["bleu", "chrf"]
@@ -329,7 +332,36 @@ def quickstart_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def names_markdown() -> str:
+    """Name and amount accuracy of each names-numbers run, and the default against the code before it
+    (eval/names_numbers.py; paired bootstrap)."""
+    sys.path.insert(0, str(ROOT / "eval"))
+    from names_numbers import compare_runs
+
+    runs = {p.stem.removeprefix("names-numbers-"): json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(RESULTS.glob("names-numbers-*.json"))}  # fmt: skip
+    rows = [
+        "| run | code | n | name accuracy | amount accuracy | seconds | CPU |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, r in runs.items():
+        rows.append(
+            f"| {label} | {r['code']} | {r['n']} | {r['name_accuracy']:.3f} | {r['amount_accuracy']:.3f} "
+            f"| {r['seconds']} | {r['cpu']} |"
+        )
+    if "before" in runs and "default" in runs:
+        rows += ["", "| metric | before | default | delta [95% CI] | p |", "|---|---|---|---|---|"]
+        for t in compare_runs(runs["before"], runs["default"]):
+            low, high = t["delta_ci"]
+            rows.append(
+                f"| {t['metric']} (%) | {t['baseline']:.2f} | {t['system']:.2f} | {t['delta']:+.2f} "
+                f"[{low:+.2f}, {high:+.2f}] | {t['p']:.3f} |"
+            )
+    return "\n".join(rows) + "\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "names": names_markdown,
     "levers": levers_markdown,
     "sections": sections_markdown,
     "pages": pages_markdown,

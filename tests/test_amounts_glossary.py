@@ -131,3 +131,36 @@ def test_user_glossary_extends_and_overrides(tmp_path) -> None:
 def test_bad_glossary_line_names_file_and_line() -> None:
     with pytest.raises(InputError, match=r"g\.tsv:2"):
         parse_glossary("江北\tJiangbei\nno tab here\n", "g.tsv")
+
+
+def _forms() -> list[list[str]]:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "amount_forms.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def test_the_forms_table_has_200_forms() -> None:
+    assert len(_forms()) >= 200
+
+
+@pytest.mark.parametrize(("zh", "rewritten", "right", "wrong"), _forms())
+def test_amount_forms(zh: str, rewritten: str, right: str, wrong: str) -> None:
+    from jb_summarize.amounts import missing_amounts
+
+    assert rewrite_amounts(zh) == rewritten
+    assert missing_amounts(zh, right) == []
+    assert missing_amounts(zh, rewritten) == [] or rewritten == zh  # what the rewrite writes passes the check
+    if wrong:
+        assert missing_amounts(zh, wrong) != [], wrong  # a power of ten off (or a wrong date) is caught
+
+
+def test_the_check_catches_a_hundredfold_error_without_the_rewrite() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    english = "The district added 2.5 million new jobs over the whole of the year."
+    translator = Translator(FakeGenerator(lambda text, d: english, max_input_tokens=1000), glossary={}, names=False)
+    result = translator.run(["新增就业2.5万人。"], rewrite_amounts=False)
+    assert result.info.flag_reasons == {"0": ["number"]}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import metadata, resources
 from pathlib import Path
 
+import pytest
+
 from jb_summarize import __version__, load_summarizer, load_translator
 
 
@@ -65,7 +67,7 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
     page = tmp_path / "p.jsonl"
     page.write_text('{"id": 1, "text": "江北。"}\n')
     flags = ["--unit", "paragraph", "--no-rewrite-amounts", "--allow-chinese", "--device", "cpu", "--batch-size", "3"]
-    flags += ["--to-simplified"]
+    flags += ["--to-simplified", "--no-names"]
     for argv in (["translate", str(page), *flags], ["eval", "run", "--task", "translate", "--model", "m",
                                                     "--benchmark", "seed-en", *flags]):  # fmt: skip
         try:
@@ -76,7 +78,7 @@ def test_model_options_reach_the_task_from_every_command(monkeypatch, tmp_path) 
     for options in seen:
         assert options["unit"] == "paragraph" and options["rewrite_amounts"] is False
         assert options["forbid_chinese"] is False and options["device"] == "cpu" and options["batch_size"] == 3
-        assert options["to_simplified"] is True
+        assert options["to_simplified"] is True and options["names"] is False
 
 
 def test_device_auto_picks_the_cpu_without_a_gpu(tiny_marian) -> None:
@@ -159,3 +161,18 @@ def test_traditional_input_converted_to_simplified_on_request(tiny_marian) -> No
     plain = load_translator(str(tiny_marian), retry=False)
     assert translator(traditional) == plain(to_simplified(traditional))
     assert translator.run([traditional]).info.decoding["to_simplified"] is True
+
+
+def test_any_iterable_goes_in_generators_and_map_included() -> None:
+    from jb_summarize import load_summarizer
+
+    texts = ["北京今天下雨。明天转晴。", "上海发布新规。市民欢迎。"]
+    summarizer = load_summarizer("lead")
+    expected = summarizer.summarize(list(texts))
+    assert len(expected) == 2 and all(expected)
+    assert summarizer.summarize(t for t in texts) == expected
+    assert summarizer.summarize(map(str.strip, texts)) == expected
+    assert summarizer.summarize(tuple(texts)) == expected
+    assert summarizer.run(iter(texts)).outputs == expected
+    with pytest.raises(TypeError, match="iterable of strings"):
+        summarizer.summarize(5)

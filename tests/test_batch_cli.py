@@ -136,7 +136,8 @@ def test_folder_stdin_csv_parquet_and_saved_dataset_inputs(tmp_path) -> None:
     (folder / "one.txt").write_text("江北发展很快。", encoding="utf-8")
     (folder / "two.txt").write_bytes("宁波港口繁忙。".encode("gb18030"))
     proc = run_cli("summarize", str(folder), "--model", "lead", "-q")
-    assert [json.loads(x)["id"] for x in proc.stdout.decode().splitlines()] == ["one", "two"]
+    # ids keep the suffix: a.txt and a.md are two records
+    assert [json.loads(x)["id"] for x in proc.stdout.decode().splitlines()] == ["one.txt", "two.txt"]
 
     proc = run_cli("summarize", "-", "--model", "lead", "-q", stdin="慈城古县城很美。".encode())
     assert json.loads(proc.stdout)["summary"] == "慈城古县城很美"

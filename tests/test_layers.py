@@ -16,7 +16,7 @@ LAYERS = [
     ["tasks"],
     ["models"],
     ["examples", "names"],
-    ["results", "metrics", "amounts", "glossary"],
+    ["results", "metrics", "amounts", "glossary", "gazetteer"],
     ["reading"],
     ["article"],
     ["sentences"],

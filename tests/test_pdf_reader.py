@@ -265,7 +265,7 @@ def test_batch_commands_read_pdf_pages_in_folders(tmp_path, news_pdf) -> None:
     assert proc.returncode == 1, proc.stderr  # finished, one file skipped
     assert b"broken.pdf" in proc.stderr and b"not a readable PDF" in proc.stderr
     ids = [json.loads(line)["id"] for line in output.read_text().splitlines()]
-    assert ids == ["note", "page.pdf#1:0", "page.pdf#1:1", "page.pdf#1:2", "page.pdf#1:3"]
+    assert ids == ["note.txt", "page.pdf#1:0", "page.pdf#1:1", "page.pdf#1:2", "page.pdf#1:3"]
 
 
 @pytest.mark.slow

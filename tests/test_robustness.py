@@ -183,9 +183,11 @@ def two_records(tmp_path):
 def test_tsv_and_markdown_reports_are_sanitised(two_records, tmp_path) -> None:
     tsv, md = tmp_path / "r.tsv", tmp_path / "r.md"
     assert main(["summarize", str(two_records), "--model", "lead", "-o", str(tsv), "--quiet"]) == 0
-    rows = tsv.read_text().splitlines()
-    assert len(rows) == 3 and all(row.count("\t") == 1 for row in rows)
-    assert rows[1].startswith("a\\tb\\nc\t")
+    import csv
+
+    rows = list(csv.reader(tsv.open(newline="", encoding="utf-8"), delimiter="\t"))  # csv quoting: read back
+    assert len(rows) == 3 and all(len(row) == 2 for row in rows)
+    assert rows[1][0] == "a\tb\nc"
     assert main(["summarize", str(two_records), "--model", "lead", "-o", str(md), "--quiet"]) == 0
     text = md.read_text()
     assert "<script>" not in text and "&lt;script&gt;" in text and "## a b c" in text

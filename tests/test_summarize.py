@@ -139,3 +139,27 @@ def test_extractive_summary_style_takes_sentences_up_to_its_budget() -> None:
     headline = ExtractiveSummarizer().summarize(body)
     summary = ExtractiveSummarizer(style="summary").summarize(body)
     assert len(headline) <= 30 < len(summary) <= 120
+
+
+def test_textrank_ranks_at_most_the_documented_number_of_sentences(monkeypatch) -> None:
+    from jb_summarize.tasks import summarize as module
+
+    seen: list[int] = []
+    real = module.textrank_scores
+
+    def counting(units, *args, **kwargs):
+        seen.append(len(units))
+        return real(units, *args, **kwargs)
+
+    monkeypatch.setattr(module, "textrank_scores", counting)
+    text = "".join(f"第{i}条新闻说北京今天下雨。" for i in range(3 * module.MAX_RANKED_UNITS))
+    summary = module.load_summarizer("extractive").summarize([text])[0]
+    assert summary and seen and max(seen) == module.MAX_RANKED_UNITS
+
+
+def test_textrank_ranks_the_sentence_sharing_no_words_last() -> None:
+    from jb_summarize.tasks.summarize import textrank_scores
+
+    scores = textrank_scores(["北京下雨。", "北京今天下雨很大。", "上海晴天。", "北京明天下雨。"])
+    assert len(scores) == 4
+    assert min(range(4), key=scores.__getitem__) == 2 and min(scores[0], scores[1], scores[3]) > 3 * scores[2]

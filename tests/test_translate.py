@@ -195,7 +195,8 @@ def test_consistent_names_translates_each_name_once_and_gives_it_to_every_senten
             return {"精特亮": "Refined, Distinctive and Outstanding"}.get(messages[-1]["content"], "Jiangbei District")
         return "The district pushed the projects forward across the whole area this year."
 
-    translator = Translator(FakeGenerator(respond, kind="chat", max_input_tokens=1000), consistent_names=True)
+    chat = FakeGenerator(respond, kind="chat", max_input_tokens=1000)
+    translator = Translator(chat, consistent_names=True, glossary={}, names=False)
     result = translator.run(["江北区推进“精特亮”工程。", "“精特亮”创建全面铺开。"], retry=False)
     names = result.info.decoding["article_names"]
     assert names["精特亮"] == "Refined, Distinctive and Outstanding"
@@ -286,3 +287,15 @@ def test_wmt21_titles_are_the_story_headlines_without_the_site(shared_dir) -> No
     assert titles.num_rows == 97
     assert not any(s.endswith(("新华网", "中新网")) for s in titles["source"])
     assert titles[0]["reference"].endswith("rural revitalization army")  # "- Xinhuanet" cut off
+
+
+def test_a_year_the_model_invents_for_qunian_is_flagged() -> None:
+    from helpers import FakeGenerator
+    from jb_summarize.tasks.translate import Translator
+
+    def respond(text, decoding):
+        return "In 2021, Jiangbei added 25 thousand jobs." if "去年" in text else "In 2022, Jiangbei added 25 jobs."
+
+    translator = Translator(FakeGenerator(respond, max_input_tokens=1000), forbid_chinese=False)
+    result = translator.run(["去年江北新增就业25个。", "2022年江北新增就业25个。"], retry=False)
+    assert result.info.flag_reasons.get("0") == ["number"] and "1" not in result.info.flag_reasons

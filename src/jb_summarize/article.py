@@ -38,7 +38,6 @@ The cues are general, not tied to one page, and each one can be shown (``explain
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sentences import sentences_of
-from .text import CLOSERS, char_bigrams, clean_line, decode_bytes, ends_paragraph, join_lines
+from .text import CLOSERS, char_bigrams, clean_line, decode_bytes, ends_paragraph, join_lines, read_stdin
 
 if TYPE_CHECKING:
     import datasets
@@ -703,7 +702,7 @@ def load_text_article(source: str | Path | bytes, doc_id: str | None = None) -> 
     if isinstance(source, bytes):
         return parse_article(decode_bytes(source, "<bytes>"), doc_id=doc_id or "article")
     if str(source) == "-":
-        data = sys.stdin.buffer.read()
+        data = read_stdin()
         name = "<stdin>"
         default_id = "stdin"
     else:

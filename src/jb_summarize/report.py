@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -63,15 +64,19 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]#|~])")
+
+
 def _md(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=False)
+    """Text for Markdown, shown and never rendered: HTML escaped, and Markdown's syntax characters too."""
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", html.escape("" if value is None else str(value), quote=False))
 
 
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _tsv(value: Any) -> str:
-    return ("" if value is None else str(value)).translate(_TSV_ESCAPES)
+def _tsv_rows(out: io.StringIO, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows as TSV with ``csv`` quoting (a field holding a tab, a line break or a quote is quoted), as
+    spreadsheets read it back."""
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
 
 
 def _page(title: str, body: str) -> str:
@@ -188,8 +193,10 @@ def render(records: Sequence[dict[str, Any]], fmt: str, *, key: str, title: str 
         return batch_html(records, key, title)
     if fmt == "markdown":  # what the texts and ids carry is shown, never rendered: HTML is escaped
         return "".join(f"## {_md(' '.join(str(r['id']).split()))}\n\n{_md(r[key])}\n\n" for r in records)
-    if fmt == "tsv":  # one row per record, whatever the text holds: tabs and line breaks escaped
-        return f"id\t{key}\n" + "".join(f"{_tsv(r['id'])}\t{_tsv(r[key])}\n" for r in records)
+    if fmt == "tsv":  # one row per record, whatever the text holds: csv quoting
+        out = io.StringIO()
+        _tsv_rows(out, [["id", key], *([r["id"], r[key]] for r in records)])
+        return out.getvalue()
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
@@ -202,21 +209,18 @@ def render_sections(articles: Article | Sequence[Article], fmt: str) -> str:
             for record in article.to_records():
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     elif fmt == "tsv":
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(["id", "headline", "n_chars", "text"])
-        for article in articles:
-            for s in article.sections:
-                writer.writerow([s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")])
+        rows = [[s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")] for a in articles for s in a.sections]
+        _tsv_rows(out, [["id", "headline", "n_chars", "text"], *rows])
     elif fmt == "markdown":
         for article in articles:
             if article.title or len(articles) > 1:
-                out.write(f"# {article.title or article.id}\n\n")
+                out.write(f"# {_md(article.title or article.id)}\n\n")
             for s in article.sections:
-                out.write(f"## {s.index}. {s.headline or '(no headline)'}\n\n")
-                out.write("\n\n".join(s.paragraphs) + "\n\n")
+                out.write(f"## {s.index}. {_md(s.headline or '(no headline)')}\n\n")
+                out.write("\n\n".join(_md(p) for p in s.paragraphs) + "\n\n")
             for label, items in (("Captions", article.captions), ("Credits", article.credits)):
                 if items:
-                    out.write(f"**{label}:** " + "; ".join(items) + "\n\n")
+                    out.write(f"**{label}:** " + "; ".join(_md(i) for i in items) + "\n\n")
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(SECTION_FORMATS)})")
     return out.getvalue()

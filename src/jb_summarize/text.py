@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Iterable
 from functools import cache
 
@@ -62,6 +63,21 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK_IDEOGRAPH.match(char))
 
 
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # zero-width characters
+
+
+def is_blank(text: str) -> bool:
+    """Nothing but spaces, line breaks and zero-width characters."""
+    return all(ch.isspace() or ch in _INVISIBLE for ch in text)
+
+
+def read_stdin() -> bytes:
+    """All of stdin, or a one-line InputError when it is closed."""
+    if sys.stdin is None:
+        raise InputError("-: stdin is closed")
+    return sys.stdin.buffer.read()
+
+
 def decode_bytes(data: bytes, name: str = "input") -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, GB18030 or Big5; raise InputError otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 says so with its byte order mark
@@ -77,7 +93,9 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = _legacy_chinese(data, name)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if is_blank(text):
+        raise InputError(f"{name}: empty input (only spaces or zero-width characters)")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v\x1c\x1d\x1e\x1f")  # whitespace
     if controls > len(text) // 1000:
         raise InputError(f"{name}: looks like a binary file (control bytes), expected text")
     return text
@@ -87,7 +105,7 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
 _CHINESE_PUNCTUATION = set("，。、；：？！「」『』“”（）《》")
 
 
-def _legacy_chinese(data: bytes, name: str) -> str:
+def legacy_encoding(data: bytes, name: str) -> str:
     """GB18030 (Simplified, mainland) or Big5 (Traditional, Taiwan and Hong Kong): the decoding whose text
     holds the more Chinese punctuation (a Big5 file read as GB18030 decodes, but into nonsense without any)."""
     decoded = []
@@ -96,10 +114,20 @@ def _legacy_chinese(data: bytes, name: str) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        decoded.append((sum(ch in _CHINESE_PUNCTUATION for ch in text), encoding == "gb18030", text))
+        decoded.append((sum(ch in _CHINESE_PUNCTUATION for ch in text), encoding == "gb18030", encoding))
     if not decoded:
         raise InputError(f"{name}: not UTF-8, UTF-16, GB18030 or Big5 text")
+    try:  # Japanese Shift-JIS decodes as GB18030 too, into nonsense without Chinese punctuation
+        japanese = sum(ch in _CHINESE_PUNCTUATION for ch in data.decode("shift_jis"))
+    except UnicodeDecodeError:
+        japanese = 0
+    if japanese > max(decoded)[0]:
+        raise InputError(f"{name}: looks like Japanese Shift-JIS, not UTF-8, GB18030 or Big5 Chinese text")
     return max(decoded)[2]
+
+
+def _legacy_chinese(data: bytes, name: str) -> str:
+    return data.decode(legacy_encoding(data, name))
 
 
 def clean_line(line: str, keep_word_spaces: bool = False) -> str:

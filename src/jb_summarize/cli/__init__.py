@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +22,34 @@ from . import sections as sections_command
 from ._common import PROG, CLIError, formatter
 from ._output import add_output_options, configure_output
 
-__all__ = ["build_parser", "main"]
+__all__ = ["Terminated", "build_parser", "main"]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``timeout``, Slurm, ``docker stop``, a closed terminal): handled as Ctrl-C is, so that
+    finished records are kept, the meta is written and the lock removed; the exit code is 128 + the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _handle_signals() -> dict[int, object]:
+    """SIGTERM and SIGHUP raise ``Terminated`` (main thread only); the previous handlers, to restore."""
+    previous: dict[int, object] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                previous[number] = signal.signal(number, _terminate)
+            except ValueError:  # not the main thread: leave the signals be
+                break
+    return previous
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +82,8 @@ EXIT_CRASH = 3  # an unexpected error: a one-line message, the traceback with --
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit code (0 done, 1 done with skipped records, 2 error, 3 unexpected error)."""
+    """Run the command line; the exit code (0 done, 1 done with skipped or failed records, 2 error, 3 unexpected
+    error, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -63,6 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or bool(os.environ.get("JB_SUMMARIZE_DEBUG"))
     configure_output(args)
     quiet_transformers()  # the command's own output only; a library user keeps transformers' settings
+    previous = _handle_signals()
+    try:
+        return _main(args, debug)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def _main(args: argparse.Namespace, debug: bool) -> int:
     try:
         return args.func(args)
     except (CLIError, InputError, MissingExtraError, ModelNotAvailableError, OutputLockedError, ValueError) as exc:
@@ -79,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Terminated as exc:
+        print(f"{PROG}: terminated by {exc.name}; finished records are kept (--resume goes on)", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -15,7 +15,7 @@ from ..reading import load_article, load_articles, pdf_source, unread_reason
 from ..tasks import Task, load_task
 from ..tasks.summarize import STYLES as SUMMARY_STYLES
 from ..tasks.translate import CONTEXTS, QUALITY, UNITS
-from ..text import decode_bytes
+from ..text import decode_bytes, read_stdin
 
 PROG = "jb-summarize"
 
@@ -131,7 +131,7 @@ def read_text(source: str | None) -> str:
     if source is None:
         return seed_text()
     if source == "-":
-        return decode_bytes(sys.stdin.buffer.read(), "<stdin>")
+        return decode_bytes(read_stdin(), "<stdin>")
     with reading(source):
         return decode_bytes(Path(source).read_bytes(), source)
 
@@ -156,7 +156,7 @@ def progress_enabled(quiet: bool) -> bool:
 
 def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = True) -> None:
     """The options of every command that runs a model: --batch-size, --device, --to-simplified, and for translation
-    --unit, --no-rewrite-amounts and --allow-chinese."""
+    --unit, --no-rewrite-amounts, --allow-chinese and --no-names."""
     add_batch_size_argument(parser)
     parser.add_argument(
         "--device",
@@ -193,6 +193,11 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, translation: bool = 
         )
         parser.add_argument(
             "--allow-chinese", action="store_true", help="let translations contain Chinese tokens (default: never)"
+        )
+        parser.add_argument(
+            "--no-names",
+            action="store_true",
+            help="do not look up place, person and organisation names (default: hints in the prompt, checked)",
         )
         parser.add_argument(
             "--consistent-names",
@@ -252,6 +257,7 @@ def model_options(args: argparse.Namespace, task: str) -> dict[str, Any]:
             unit=args.unit,
             rewrite_amounts=not args.no_rewrite_amounts,
             forbid_chinese=False if args.allow_chinese else None,
+            names=not args.no_names,
             quality=args.quality,
             consistent_names=args.consistent_names,
             context=args.context,

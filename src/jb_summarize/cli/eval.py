@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from ..evaluation import BENCHMARKS, compare_outputs, compare_results, evaluate, load_benchmark
 from ..metrics import METRICS, default_metrics, score
 from ..tasks import TASKS
-from ..text import decode_bytes
+from ..text import decode_bytes, read_stdin
 from ._common import (
     PROG,
     CLIError,
@@ -26,7 +25,7 @@ from ._common import (
 def read_lines(source: str) -> list[str]:
     """Lines of a UTF-8/GB18030 file, or of stdin for '-'."""
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        data = read_stdin() if source == "-" else Path(source).read_bytes()
     except FileNotFoundError as exc:
         raise CLIError(f"{source}: no such file") from exc
     except IsADirectoryError as exc:

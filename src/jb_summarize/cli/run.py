@@ -128,8 +128,17 @@ def _run_article(
     stem = output_stem(article.id)
     jsonl = out_dir / f"{stem}.jsonl"
     PROFILE.reset(keep_loads=True)  # each article's .meta.json has its own decode profile
-    # with --resume finished sections are kept; with --overwrite (checked in run) the file starts again
-    with RecordWriter(jsonl, resume=args.resume, overwrite=not args.resume) as writer:
+    # with --resume finished sections are kept, and a record that is not one of this article's sections as they
+    # are now (edited since, or another file's) is done again; with --overwrite (checked in run) the file starts
+    # again
+    now = {s.id: (s.index, s.headline, s.n_chars) for s in article.sections}
+
+    def stale(record: dict[str, Any]) -> bool:
+        key = record.get("id")
+        found = now.get(key) if isinstance(key, str) else None
+        return found != (record.get("index"), record.get("headline"), record.get("n_chars"))
+
+    with RecordWriter(jsonl, resume=args.resume, overwrite=not args.resume, retry=stale) as writer:
         for record in summarize_article(
             article, summarizer, translator, translate_bodies=not args.no_bodies, skip_ids=writer.done
         ):

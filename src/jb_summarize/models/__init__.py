@@ -1,7 +1,7 @@
 """Models: the registry, fetching and verifying weights, the CPU, and the backend adapters behind one
 contract (``base.py``). What the CLI and the tasks use is exported here; the rest is internal."""
 
-from .base import GREEDY, Decoding, TextGenerator
+from .base import GREEDY, Decoding, FailedOutput, TextGenerator
 from .cpu import REPACK_ENV, choose_decode_plan, choose_weight_layout, cpu_info
 from .device import resolve_device
 from .fetch import ModelFileError, check_model_file, fetch_model, is_present, model_state
@@ -21,6 +21,7 @@ __all__ = [
     "REPACK_ENV",
     "ChatGenerator",
     "Decoding",
+    "FailedOutput",
     "HFGenerator",
     "ModelFileError",
     "ModelNotAvailableError",

@@ -54,9 +54,10 @@ def verified_marker(path: Path) -> Path:
 
 
 def _stat_key(path: Path) -> str:
-    """What changes when the file's bytes are changed, truncated or replaced: size, mtime, inode."""
+    """What changes when the file's bytes are changed, truncated or replaced: size, mtime, inode, and ctime
+    (which no user can set back: a file overwritten in place with its mtime restored still shows)."""
     stat = path.stat()
-    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} {stat.st_ctime_ns}"
 
 
 def file_sha256(path: Path) -> str:
@@ -74,8 +75,8 @@ def _remember(path: Path, digest: str) -> None:
 def model_state(spec: ModelSpec, *, recheck: bool = False) -> str:
     """ "missing", "incomplete" (wrong size), "corrupt" (its sha256 differs) or "ok".
 
-    The file's sha256 is computed once and remembered beside it (``NAME.sha256``) with its size, mtime and
-    inode; when any of those change, or with ``recheck``, it is computed again.
+    The file's sha256 is computed once and remembered beside it (``NAME.sha256``) with its size, mtime,
+    inode and ctime; when any of those change, or with ``recheck``, it is computed again.
     """
     path = model_path(spec)
     if path is None or not path.is_file():

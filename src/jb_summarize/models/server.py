@@ -6,14 +6,18 @@
 Decoding is greedy (temperature 0, a fixed seed). A request that fails on 429, 5xx or a dropped connection
 is retried with exponential backoff; one the server rejects (400, 413, 422) becomes a ``FailedOutput`` that
 the tasks flag; a server that stops answering raises ``ServerUnavailableError``, so that a batch run keeps
-what is finished and ``--resume`` does the rest. The API key is read from the environment (or passed) and
+what is finished and ``--resume`` does the rest. ``request_timeout`` is the deadline of a whole request
+(a server that trickles a byte at a time is cut off at it), and an answer over ``MAX_ANSWER_BYTES`` is a
+failed output. The API key is read from the environment (or passed) and
 never printed, logged or recorded.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import math
 import os
 import random
 import socket
@@ -24,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .base import GREEDY, Decoding, FailedOutput, TextGenerator
 from .hub import ModelNotAvailableError
@@ -44,6 +48,21 @@ API_KEY_ENV = ("JB_SUMMARIZE_API_KEY", "OPENAI_API_KEY")
 BASE_URL_ENV = ("JB_SUMMARIZE_BASE_URL", "OPENAI_BASE_URL")
 RETRIES_ENV = "JB_SUMMARIZE_SERVER_RETRIES"
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
+MAX_ANSWER_BYTES = 16 * 1024 * 1024  # a chat answer larger than this is a failed output, never read on
+
+
+class _Deadline(Exception):
+    """A request that ran past its overall deadline."""
+
+
+def _retries_from_env() -> int:
+    """``JB_SUMMARIZE_SERVER_RETRIES``: a whole number from 0 to 20 (default 4), or a one-line error."""
+    raw = os.environ.get(RETRIES_ENV, "4").strip()
+    if not raw.isdigit() or int(raw) > 20:
+        raise ModelNotAvailableError(f"{RETRIES_ENV} must be a whole number from 0 to 20, got {raw!r}")
+    return int(raw)
+
+
 logger = logging.getLogger("jb_summarize")
 
 
@@ -95,15 +114,19 @@ class OpenAIChatGenerator(TextGenerator):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ModelNotAvailableError(f"base URL {base_url!r} is not an http(s) URL such as http://host:8000/v1")
         self.host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
-        self.base_url = base_url.rstrip("/")
+        # a query string (?api-version=...) goes with every request, never into the path
+        self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        params = parse_qsl(parts.query, keep_blank_values=True)
         self.shown_url = f"{parts.scheme}://{self.host}{parts.path.rstrip('/')}"  # for messages: no credentials
         self.max_input_tokens = max_input_tokens or 4096
         self.default_batch_size = batch_size or self.default_batch_size
-        self.max_retries = max_retries if max_retries is not None else int(os.environ.get(RETRIES_ENV, "4"))
+        self.max_retries = max_retries if max_retries is not None else _retries_from_env()
+        self.request_timeout = request_timeout
         self.seed = seed
         key = api_key or _first_env(API_KEY_ENV)
         self._client = httpx.Client(
             headers={"Authorization": f"Bearer {key}"} if key else {},
+            params=params,
             timeout=httpx.Timeout(request_timeout, connect=connect_timeout),
             limits=httpx.Limits(max_connections=max(self.default_batch_size, 1) * 2),
         )
@@ -146,12 +169,27 @@ class OpenAIChatGenerator(TextGenerator):
         return wanted
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
-        try:
-            if retry_after is not None:
-                return min(float(retry_after), 30.0)
-        except ValueError:
-            pass
+        """Seconds before the next try: the server's Retry-After (0 to 30 s; a negative, NaN or unreadable one
+        is ignored), else exponential backoff with jitter."""
+        with contextlib.suppress(ValueError, TypeError):
+            wanted = float(retry_after) if retry_after is not None else math.nan
+            if math.isfinite(wanted) and wanted >= 0:
+                return min(wanted, 30.0)
         return min(0.5 * 2**attempt, 8.0) * (0.75 + random.random() / 2)
+
+    def _post(self, url: str, payload: dict[str, Any]) -> tuple[int, bytes, str | None]:
+        """(status, body, Retry-After) of one request, within its overall deadline (``_Deadline`` past it);
+        a body over ``MAX_ANSWER_BYTES`` is cut there."""
+        deadline = time.monotonic() + self.request_timeout
+        body = bytearray()
+        with self._client.stream("POST", url, json=payload) as response:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if time.monotonic() > deadline:
+                    raise _Deadline(f"no full answer within {self.request_timeout:g} s")
+                if len(body) > MAX_ANSWER_BYTES:
+                    break
+            return response.status_code, bytes(body), response.headers.get("retry-after")
 
     def _complete(self, messages: list[dict[str, str]], max_tokens: int, temperature: float, seed: int) -> str:
         payload = {
@@ -165,23 +203,27 @@ class OpenAIChatGenerator(TextGenerator):
         for attempt in range(self.max_retries + 1):
             retry_after = None
             try:
-                response = self._client.post(f"{self.base_url}/chat/completions", json=payload)
+                status, body, retry_after = self._post(f"{self.base_url}/chat/completions", payload)
             except self._httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: {_short(str(exc), 80)}"
+            except _Deadline as exc:
+                last = str(exc)
             else:
-                if response.status_code == 200:
+                if status == 200:
+                    if len(body) > MAX_ANSWER_BYTES:
+                        return FailedOutput("", reason=f"the server's answer is over {MAX_ANSWER_BYTES} bytes")
                     try:
-                        return str(response.json()["choices"][0]["message"]["content"] or "")
+                        return str(json.loads(body)["choices"][0]["message"]["content"] or "")
                     except (ValueError, KeyError, IndexError, TypeError):
                         return FailedOutput("", reason="the server's answer has no message")
-                if response.status_code in (401, 403):
+                if status in (401, 403):
                     raise ServerUnavailableError(
-                        f"server {self.shown_url} refused the request (HTTP {response.status_code}): check the API key"
+                        f"server {self.shown_url} refused the request (HTTP {status}): check the API key"
                     )
-                if response.status_code not in _RETRY_STATUS:  # this request is wrong (too long, ...): flag it
-                    return FailedOutput("", reason=f"HTTP {response.status_code}: {_short(response.text, 120)}")
-                last = f"HTTP {response.status_code}"
-                retry_after = response.headers.get("retry-after")
+                if status not in _RETRY_STATUS:  # this request is wrong (too long, ...): flag it
+                    text = body[:4096].decode("utf-8", errors="replace")
+                    return FailedOutput("", reason=f"HTTP {status}: {_short(text, 120)}")
+                last = f"HTTP {status}"
             if attempt < self.max_retries:
                 delay = self._backoff(attempt, retry_after)
                 logger.warning("server %s: %s; retrying in %.1f s", self.host, last, delay)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..article import Article, load_text_article
-from ..text import InputError
+from ..text import InputError, read_stdin
 from .html import fetch_url, looks_like_html, read_html, url_stem
 from .layout import LayoutParams
 from .ocr import image_kind
@@ -19,6 +19,15 @@ __all__ = ["file_head", "load_article", "load_articles", "pdf_source"]
 
 _PAGE_SUFFIX = re.compile(r"^(?P<path>.+\.pdf)#(?P<page>\d+)$", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _is_special(path: Path) -> bool:
+    """A device, a pipe or a socket (a link followed), which is never read as a file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def file_head(path: Path) -> bytes:
@@ -84,8 +93,10 @@ def load_article(source: str | Path | bytes, doc_id: str | None = None, params: 
             return read_html(data, doc_id or url_stem(source), source)
         return load_text_article(data, doc_id or url_stem(source))
     if str(source) == "-" and not isinstance(source, bytes):
-        source = sys.stdin.buffer.read()  # a PDF, a web page or text, told apart by its first bytes
+        source = read_stdin()  # a PDF, a web page or text, told apart by its first bytes
         doc_id, name = doc_id or "stdin", "<stdin>"
+    elif not isinstance(source, bytes) and _is_special(Path(source)):  # /dev/zero would be read forever
+        raise InputError(f"{source}: not a regular file (a device or a pipe?); use - for stdin")
     pdf = pdf_source(source)
     if pdf is None:
         head = source[:2048] if isinstance(source, bytes) else file_head(Path(source))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..models.hub import ModelNotAvailableError
+from ..tasks.base import chunked
 from .writer import Record, RecordWriter
 
 __all__ = ["BatchCallable", "run_task"]
@@ -39,25 +40,27 @@ def run_task(
     make_record: Callable[[dict[str, Any], str, Any], Record],
     *,
     chunk_size: int = 32,
+    total: int | None = None,
     progress: bool = False,
     on_error: OnError | None = None,
 ) -> int:
-    """Run ``task.run`` over the rows (dicts with ``id`` and ``text``: records, or a ``datasets.Dataset``'s rows)
-    in chunks, writing each finished record, and skipping the ids the writer already has; returns how many
-    were written.
+    """Run ``task.run`` over the rows (dicts with ``id`` and ``text``: records, or a ``datasets.Dataset``'s rows;
+    any iterable, read as it goes: ``chunk_size`` rows are held at a time), skipping the ids the writer has done
+    and writing each finished record; returns how many were written. ``total``: the rows there are, for the
+    progress bar.
 
     ``on_error(row, exception)``: a record the model fails on (without it, the error ends the run).
     """
-    todo = [row for row in rows if row["id"] not in writer.done]
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(todo), unit="doc", desc="jb-summarize")
+        bar = tqdm(total=total, unit="doc", desc="jb-summarize")
     written = 0
+    todo = (row for row in rows if row["id"] not in writer.done)
     try:
-        for start in range(0, len(todo), chunk_size):
-            chunk = [dict(row) for row in todo[start : start + chunk_size]]
+        for rows_now in chunked(todo, chunk_size):
+            chunk = [dict(row) for row in rows_now]
             for row, output, where in _outputs(task, chunk, on_error):
                 writer.write(make_record(row, output, where))
                 written += 1
@@ -86,5 +89,5 @@ class BatchCallable:
         self.output = output or task_type(task).output_field
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        texts = [str(t) for t in batch[self.column]]
+        texts = list(batch[self.column])  # a null or non-string text is a one-line TypeError, never "None"
         return {**batch, self.output: self.task(texts)}

@@ -8,15 +8,13 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-try:
-    import fcntl
-except ImportError:  # Windows: msvcrt's byte-range lock instead
-    fcntl = None  # type: ignore[assignment]
+import filelock
 
-__all__ = ["OutputLockedError", "RecordWriter", "write_atomic"]
+__all__ = ["NotAFileError", "OutputLockedError", "RecordWriter", "check_replaceable", "write_atomic"]
 
 Record = dict[str, Any]
 
@@ -25,21 +23,24 @@ class OutputLockedError(RuntimeError):
     """Another run is writing the same output file."""
 
 
-def _try_lock(handle: TextIO) -> bool:
-    """Take the file's lock without waiting; False when another process holds it."""
-    if fcntl is not None:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-    import msvcrt  # Windows
+class NotAFileError(ValueError):
+    """An output path that names a device, a pipe or a folder (or a link to one): never replaced."""
 
+
+def check_replaceable(path: str | Path) -> None:
+    """Raise ``NotAFileError`` unless ``path`` is free or a regular file (a link is followed to see)."""
     try:
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-    except OSError:
-        return False
-    return True
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:  # a looping link: nothing of value there, the rename replaces the link
+        if not os.path.islink(path):
+            raise
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAFileError(
+            f"{path}: not a regular file (a device, pipe or folder), so never replaced; name a file, or - for stdout"
+        )
 
 
 def _umask() -> int:
@@ -56,6 +57,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     its permissions; a new one gets the usual ones (0644 under the common umask).
     """
     path = Path(path)
+    check_replaceable(path)
     try:
         info = os.lstat(path)
         mode = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o666 & ~_umask()
@@ -73,37 +75,60 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 class RecordWriter:
-    """Appends JSON records to a file, one line each, flushed; holds a lock; knows which ids are done.
+    """Appends JSON records to a file, one line each, flushed; holds a lock; knows which ids were done before
+    (``done``: the kept records' ids; ``count``: the records in the output).
 
-    With ``path=None`` records go to stdout (no lock, nothing to resume).
+    With ``path=None`` (or ``"-"``) records go to stdout (no lock, nothing to resume). Only a regular file
+    is ever replaced. ``retry``: a function of a kept record that says it must be done again (it is then
+    dropped from the file and not counted as done). The lock file (``OUTPUT.lock``, a ``filelock`` lock)
+    is removed when the writer closes.
     """
 
-    def __init__(self, path: str | Path | None, *, resume: bool = False, overwrite: bool = False):
-        self.path = Path(path) if path is not None else None
+    def __init__(
+        self,
+        path: str | Path | None,
+        *,
+        resume: bool = False,
+        overwrite: bool = False,
+        retry: Callable[[Record], bool] | None = None,
+    ):
+        self.path = Path(path) if path is not None and str(path) != "-" else None
         self.done: set[Any] = set()  # ids as written (a string and a number are different ids)
-        self._lock_file: TextIO | None = None
+        self._lock: filelock.BaseFileLock | None = None
+        self._lock_path: Path | None = None
         self._handle: TextIO | None = None
-        self.resume, self.overwrite = resume, overwrite
+        self.resume, self.overwrite, self.retry = resume, overwrite, retry
+        self.retried = 0  # kept records dropped to be done again
+        self.written = 0  # records written by this run
 
     def __enter__(self) -> RecordWriter:
         if self.path is None:
+            if sys.stdout is None:
+                raise NotAFileError("stdout is closed: name a file with --output")
             self._handle = sys.stdout
             return self
+        check_replaceable(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        # O_NOFOLLOW: a link placed where the lock goes is an error, not a file to append to
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
-        self._lock_file = os.fdopen(os.open(lock_path, flags, 0o644), "a")
-        if not _try_lock(self._lock_file):
-            self._lock_file.close()
+        if os.path.islink(lock_path):  # a link placed where the lock goes is an error, not a file to lock
+            raise NotAFileError(f"{lock_path}: the lock file is a link; remove it")
+        lock = filelock.FileLock(lock_path, timeout=0)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
             raise OutputLockedError(
                 f"{self.path} is being written by another run (lock {lock_path}); wait for it or pick another --output"
-            )
+            ) from None
+        self._lock, self._lock_path = lock, lock_path
         exists = self.path.exists() and self.path.stat().st_size > 0
         if exists and not (self.resume or self.overwrite):
             self.close()
             raise FileExistsError(f"{self.path} exists: --resume to continue it, --overwrite to start again")
         kept = self._valid_records() if self.resume else []
+        if self.retry is not None:
+            again = [r for r in kept if self.retry(r)]
+            self.retried = len(again)
+            kept = [r for r in kept if not self.retry(r)]
         self.done = {r["id"] for r in kept if isinstance(r["id"], (str, int))}
         # rewrite without a line an interruption cut short (keeping the file's mode), then append
         write_atomic(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept))
@@ -125,7 +150,12 @@ class RecordWriter:
         assert self._handle is not None
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._handle.flush()
-        self.done.add(record["id"])
+        self.written += 1  # its id is not added to ``done``: the input has each id once, so memory stays flat
+
+    @property
+    def count(self) -> int:
+        """Records in the output: those kept and those written since."""
+        return len(self.done) + self.written
 
     def records(self) -> list[Record]:
         return self._valid_records()
@@ -134,9 +164,11 @@ class RecordWriter:
         if self._handle is not None and self._handle is not sys.stdout:
             self._handle.close()
         self._handle = None
-        if self._lock_file is not None:
-            self._lock_file.close()  # releases the lock
-            self._lock_file = None
+        if self._lock is not None:
+            assert self._lock_path is not None
+            self._lock_path.unlink(missing_ok=True)  # while still held: no other run has it in between
+            self._lock.release()
+            self._lock = None
 
     def __exit__(self, *exc: object) -> None:
         self.close()

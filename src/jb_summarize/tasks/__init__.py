@@ -65,11 +65,15 @@ def task_options(
     **options: Any,
 ) -> dict[str, Any]:
     """A task loader's options from what a user gives: ``offline`` mode, and for translation the bundled
-    glossary plus ``glossary_files`` (none with ``use_glossary=False``) unless ``glossary`` is given."""
+    glossary updated by ``glossary_files`` (none with ``use_glossary=False``) unless ``glossary`` is given.
+    Given nothing, the translator's own default applies (the same: the bundled glossary and found names)."""
     if offline:
         options["offline"] = True
     if task_type(task).name == "translate" and "glossary" not in options:
-        options["glossary"] = load_glossary(*(glossary_files or [])) if use_glossary else {}
+        if not use_glossary:
+            options["glossary"] = {}
+        elif glossary_files:
+            options["glossary"] = load_glossary(*glossary_files)
     return options
 
 

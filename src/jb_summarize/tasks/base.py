@@ -37,13 +37,18 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def check_texts(texts: Sequence[str]) -> None:
-    """A list of strings, or a one-line ``TypeError`` that says which item is not one."""
-    if isinstance(texts, str):
+def check_texts(texts: Iterable[str]) -> list[str]:
+    """The texts of any iterable (a list, a tuple, a generator, ``map(...)``) as a list, or a one-line
+    ``TypeError`` that says which item is not a string."""
+    if isinstance(texts, (str, bytes)):
         raise TypeError("a task takes a list of strings; wrap a single text in a list")
+    if isinstance(texts, Mapping) or not isinstance(texts, Iterable):
+        raise TypeError(f"a task takes an iterable of strings, not {type(texts).__name__}")
+    texts = list(texts)
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"a task takes a list of strings; item {i} is {type(text).__name__}: {text!r:.40}")
+    return texts
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -91,15 +96,15 @@ class Task(ABC):
 
     def run(
         self,
-        texts: Sequence[str],
+        texts: Iterable[str],
         *,
         batch_size: int | None = None,
         show_progress_bar: bool = False,
         **options: Any,
     ) -> TaskResult:
-        """One output per input, in order, with the provenance of the call; ``options``: any of
-        ``call_options``, for this call only."""
-        check_texts(texts)
+        """One output per input (of any iterable: a list, a generator), in order, with the provenance of the
+        call; ``options``: any of ``call_options``, for this call only."""
+        texts = check_texts(texts)
         task = self.with_options(**options) if options else self
         start = time.perf_counter()
         inputs = [to_simplified(t) for t in texts] if task.to_simplified else list(texts)
@@ -113,7 +118,7 @@ class Task(ABC):
 
     def outputs(
         self,
-        texts: str | Sequence[str],
+        texts: str | Iterable[str],
         *,
         batch_size: int | None = None,
         show_progress_bar: bool = False,
@@ -126,11 +131,11 @@ class Task(ABC):
         )
         return result.outputs[0] if single else result.outputs
 
-    def __call__(self, texts: str | Sequence[str] | Mapping[str, Any], **options: Any) -> Any:
+    def __call__(self, texts: str | Iterable[str] | Mapping[str, Any], **options: Any) -> Any:
         """A string for a string, a list for a list, and for a ``datasets`` batch (``Dataset.map(task,
         batched=True)``) the batch with ``output_field`` added from its "text" column."""
         if isinstance(texts, Mapping):
-            return {**texts, self.output_field: self.outputs([str(t) for t in texts["text"]], **options)}
+            return {**texts, self.output_field: self.outputs(list(texts["text"]), **options)}
         return self.outputs(texts, **options)
 
     def iterable(

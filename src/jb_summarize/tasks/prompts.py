@@ -65,12 +65,14 @@ def translation_messages(
     strict: bool = False,
     examples: Sequence[tuple[str, str]] = (),
     numbers: Sequence[str] = (),
+    names: Sequence[str] = (),
     context: str = "",
     context_english: str = "",
     headline: bool = False,
 ) -> Messages:
     """System: the task, the rules, the names that occur in the text and the ``context`` (the source text
     before it, shown, not translated); then worked ``examples`` as earlier turns; user: the Chinese text alone.
+    ``strict`` (a retry) adds rules, and the ``numbers`` and ``names`` the translation must contain.
     With ``context_english`` (the context's translation) the context is the last earlier turn instead; with
     ``headline`` the text is a headline, to be written as an English news headline."""
     rules = "Translate the user's Chinese text into English. Reply with the translation only."
@@ -87,6 +89,8 @@ def translation_messages(
         )
         if numbers:
             rules += " The translation must contain these numbers: " + "; ".join(numbers) + "."
+        if names:
+            rules += " The translation must contain these names: " + "; ".join(names) + "."
     terms = find_terms(text, glossary or {})
     if terms:
         rules += "\nUse these English names: " + "; ".join(f"{zh} = {en}" for zh, en in terms) + "."

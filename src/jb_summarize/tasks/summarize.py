@@ -7,7 +7,6 @@ summarizer.run(texts).info                        # model, revision/hash, decodi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
 from typing import Any, ClassVar
@@ -23,6 +22,7 @@ from .prompts import clean_paragraph_answer, clean_summary_answer, summary_messa
 
 __all__ = [
     "BUILTIN_SUMMARIZERS",
+    "MAX_RANKED_UNITS",
     "STYLES",
     "ExtractiveSummarizer",
     "LeadSummarizer",
@@ -58,7 +58,7 @@ class Summarizer(Task):
 
     def summarize(
         self,
-        texts: str | Sequence[str],
+        texts: str | Iterable[str],
         *,
         batch_size: int | None = None,
         show_progress_bar: bool = False,
@@ -84,31 +84,43 @@ def _grams(text: str) -> set[str]:
     return set(chars) | {a + b for a, b in pairwise(chars)}
 
 
+# TextRank ranks at most this many units (sentences, or clauses) of a text: the first ones. Later units
+# are never chosen, so that a text of any length is summarised in bounded time and memory (1 MB in < 1 s).
+MAX_RANKED_UNITS = 1000
+
+
 def textrank_scores(units: Sequence[str], damping: float = 0.85, iterations: int = 50) -> list[float]:
-    """TextRank (Mihalcea & Tarau 2004) with character n-gram overlap as similarity."""
+    """TextRank (Mihalcea & Tarau 2004) with character n-gram overlap as similarity (numpy; the shared-gram
+    counts come from an index of the grams, so the cost is that of the pairs that share one)."""
+    import numpy as np
+
     n = len(units)
     if n <= 1:
         return [1.0] * n
     grams = [_grams(u) for u in units]
-    weights = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            shared = len(grams[i] & grams[j])
-            if shared:
-                norm = math.log(len(grams[i]) + 1) + math.log(len(grams[j]) + 1)
-                weights[i][j] = weights[j][i] = shared / norm
-    out_sums = [sum(row) for row in weights]
-    scores = [1.0 / n] * n
+    holders: dict[str, list[int]] = {}
+    for i, unit_grams in enumerate(grams):
+        for gram in unit_grams:
+            holders.setdefault(gram, []).append(i)
+    shared = np.zeros((n, n), dtype=np.float64)
+    for rows in holders.values():
+        if len(rows) > 1:
+            index = np.asarray(rows)
+            shared[np.ix_(index, index)] += 1.0
+    np.fill_diagonal(shared, 0.0)
+    logs = np.log(np.array([len(g) for g in grams], dtype=np.float64) + 1.0)
+    weights = shared / (logs[:, None] + logs[None, :])
+    out_sums = weights.sum(axis=1)
+    # column j of the transition: row j of weights over its out-sum (a unit linked to none gives nothing)
+    transition = np.divide(weights, out_sums[:, None], out=np.zeros_like(weights), where=out_sums[:, None] > 0)
+    scores = np.full(n, 1.0 / n)
     for _ in range(iterations):
-        new = [
-            (1 - damping) / n + damping * sum(weights[j][i] * scores[j] / out_sums[j] for j in range(n) if out_sums[j])
-            for i in range(n)
-        ]
-        if max(abs(a - b) for a, b in zip(new, scores, strict=True)) < 1e-8:
-            scores = new
-            break
+        new = (1 - damping) / n + damping * (transition.T @ scores)
+        converged = np.max(np.abs(new - scores)) < 1e-8
         scores = new
-    return scores
+        if converged:
+            break
+    return scores.tolist()
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -139,6 +151,7 @@ def _select(text: str, rank: bool, max_chars: int | None, max_units: int, headli
         return ""
     for units in (sentences, [c for s in sentences for c in _clauses(s)]):
         if rank:
+            units = units[:MAX_RANKED_UNITS]
             scores = textrank_scores(units)
             order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
         else:
@@ -362,6 +375,9 @@ def load_summarizer(name_or_path: str | Any = "extractive", **options: Any) -> S
     generator_options, options = split_generator_options(options)
     builtin = BUILTIN_SUMMARIZERS.get(name_or_path.lower()) if isinstance(name_or_path, str) else None
     if builtin is not None:
+        if options.get("examples"):
+            raise ValueError(f"examples= (--examples) is for chat models; the {name_or_path} summariser takes none")
+        options.pop("examples", None)
         return builtin(**options)  # no weights: adapter options (device, offline, ...) do not apply
     generator, spec = load_generator(name_or_path, task="summarize", **generator_options)
     return ModelSummarizer(generator, spec=spec, **options)

@@ -6,9 +6,12 @@
 
 Each input is split into paragraphs (newlines) and sentences; units too long for the model are split
 further at clause boundaries. Units are translated in length-sorted batches and reassembled in the
-input's layout. An output that loops, keeps Chinese characters, is shorter than its source, drops or
-changes a figure, misses a glossary term or is empty is retried with beam search, a repetition penalty and
-a stricter prompt, and flagged in ``info.flagged`` if it stays wrong.
+input's layout. By default every call (the API, the CLI, batch runs, eval) gives the model the bundled
+glossary (or the user's, which comes first) and the places, people and organisations that ``names.find_names``
+finds, and checks the output. An output that loops, keeps Chinese characters, is shorter than its source,
+drops or changes a figure (by value: 2.5万 is 25,000, never 2.5 million), lacks a name, names another place
+or misses a glossary term, or is empty, is retried with beam search, a repetition penalty and a stricter
+prompt; ``info.flag_reasons`` lists every check it still fails.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from ..amounts import counts, missing_counts
+from ..amounts import counts, find_amounts, missing_amounts, missing_counts
 from ..amounts import rewrite_amounts as english_amounts
-from ..glossary import find_terms
+from ..glossary import find_terms, load_glossary
 from ..models.base import Decoding, FailedOutput, TextGenerator
 from ..models.loading import load_generator, split_generator_options
 from ..models.registry import ModelSpec
-from ..names import article_names
+from ..names import Name, article_names, find_names, missing_names, wrong_places
 from ..results import TaskResult
 from ..sentences import sentences_of, split_clauses
 from .base import ModelTask, decoding_with_defaults
@@ -46,10 +49,20 @@ CONTEXT_CHARS = 150
 STYLES = ("text", "headline")
 UNITS = ("sentence", "paragraph")
 # How bad each problem is, to choose between a first answer and its retry.
-_SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "untranslated": 2, "glossary": 1}
-# Figures a translation must carry over unchanged: any amount with its scale word (1 billion), a decimal, or
-# two or more digits.
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)? (?:billion|million)|\d[\d,]*\.\d+|\d[\d,]+")
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
+
+
+def _invented_years(source: str, output: str) -> bool:
+    """A year in the English that the Chinese does not name (去年 is "last year", never a guessed 2021)."""
+    if _CHINESE_YEAR.search(source):
+        return False  # 二〇二一年: written in Chinese numerals, not compared here
+    named = set(_YEAR.findall(source))
+    return any(year not in named for year in _YEAR.findall(output.replace(",", "")))
+
+
+_SEVERITY = {"failed": 6, "empty": 5, "loop": 4, "too short": 4, "number": 3, "place": 3, "untranslated": 2}
+_SEVERITY |= {"name": 2, "glossary": 1}
 
 
 def _pack(pieces: list[str], fits: Callable[[str], bool]) -> list[str]:
@@ -94,6 +107,10 @@ def segment(text: str, fits: Callable[[str], bool], unit: str = "sentence") -> l
     return paragraphs
 
 
+def _badness(problems: list[str]) -> tuple[int, int]:
+    return (max((_SEVERITY[p] for p in problems), default=0), len(problems))
+
+
 def _agreement_choice(candidates: list[str], usable: list[bool]) -> int:
     """Minimum Bayes risk with chrF as the utility: the usable candidate closest on average to the others
     (all candidates when none is usable); ties go to the earlier one (the greedy answer first)."""
@@ -128,6 +145,7 @@ class Translator(ModelTask):
         "examples",
         "quality",
         "consistent_names",
+        "names",
         "context",
         "preceding",
         "style",
@@ -158,6 +176,7 @@ class Translator(ModelTask):
         example_pool: Sequence[tuple[str, str]] | None = None,
         quality: str = "fast",
         consistent_names: bool = False,
+        names: bool = True,
         context: str = "none",
         preceding: Sequence[str | None] | None = None,
         style: str = "text",
@@ -180,7 +199,9 @@ class Translator(ModelTask):
             examples=examples,
             example_pool=example_pool,
         )
-        self.glossary = dict(glossary or {})
+        # None: the bundled glossary (an example of one; the user's replaces it), {}: none
+        self.glossary = load_glossary() if glossary is None else dict(glossary)
+        self.names = names
         self.unit = unit
         self.retry = retry
         self.rewrite_amounts = rewrite_amounts
@@ -201,41 +222,49 @@ class Translator(ModelTask):
         wanted = int(self.generator.count_tokens(unit) * (2.5 if self._is_chat else 2.0)) + 16
         return min(1024, self.generator.max_output_tokens or 1024, wanted)
 
-    def _figures(self, source: str) -> list[str]:
-        """The figures the English must carry unchanged: two or more digits, or a decimal, with its scale word."""
-        return _FIGURE.findall(english_amounts(source) if self.rewrite_amounts else source)
-
     def _required_numbers(self, source: str) -> list[str]:
-        """What a retry's prompt names: the figures and the counts of things of ``source``."""
-        return list(dict.fromkeys([*self._figures(source), *(str(c) for c in counts(source))]))
+        """What a retry's prompt names: the amounts in English and the counts of things of ``source``."""
+        amounts = [a.english for a in find_amounts(source) if a.english and a.values]
+        return list(dict.fromkeys([*amounts, *(str(c) for c in counts(source))]))
+
+    def _names_of(self, source: str) -> list[Name]:
+        """The names found in ``source`` that no glossary term found there covers (the glossary comes first)."""
+        if not self.names:
+            return []
+        terms = [zh for zh, _ in find_terms(source, {**self._hints, **self.glossary})]
+        return [n for n in find_names(source) if not any(n.zh in t or t in n.zh for t in terms)]
+
+    def _problems(self, source: str, output: str) -> list[str]:
+        """Every check the output fails (none: it is fine), the worst first."""
+        if isinstance(output, FailedOutput):
+            return ["failed"]  # the backend gave no output (a request the server rejected)
+        if not output.strip():
+            return ["empty"]
+        problems = []
+        if has_repetition_loop(output):
+            problems.append("loop")
+        if has_cjk(output):
+            problems.append("untranslated")
+        if len(output) < sum(1 for c in source if not c.isspace()):
+            problems.append("too short")  # English is longer than the Chinese it translates: an echo or a stub
+        if missing_amounts(source, output) or missing_counts(counts(source), output):
+            problems.append("number")  # an amount lost or off by a power of ten; 8个 / 两个 / 三大 dropped
+        elif _invented_years(source, output):
+            problems.append("number")  # "in 2021" for 去年: a year the source never names
+        names = self._names_of(source)
+        if missing_names(names, output):
+            problems.append("name")
+        terms = find_terms(source, self.glossary)
+        if self.names and wrong_places(source, output, names, dict(terms)):
+            problems.append("place")  # Nanjing for 江北
+        if any(en.lower() not in output.lower() for _, en in terms):
+            problems.append("glossary")
+        return sorted(problems, key=lambda p: -_SEVERITY[p])
 
     def _problem(self, source: str, output: str) -> str | None:
-        """Why an output needs another try, or None."""
-        if isinstance(output, FailedOutput):
-            return "failed"  # the backend gave no output (a request the server rejected)
-        if not output.strip():
-            return "empty"
-        if has_repetition_loop(output):
-            return "loop"
-        if has_cjk(output):
-            return "untranslated"
-        if len(output) < sum(1 for c in source if not c.isspace()):
-            return "too short"  # English is longer than the Chinese it translates; this is an echo or a stub
-        figures_out = output.replace(",", "")
-        small, figures = [], []  # figures up to 10 may be words ("Ten projects"), like counts of things
-        for figure in self._figures(source):
-            if figure.isdigit() and int(figure) <= 10:
-                small.append(int(figure))
-            else:
-                figures.append(figure)
-        if any(f.replace(",", "") not in figures_out for f in figures):
-            return "number"
-        if missing_counts(small + counts(source), output):
-            return "number"  # 8个 / 两个 / 三大: a count of things dropped
-        for _, en in find_terms(source, self.glossary):
-            if en.lower() not in output.lower():
-                return "glossary"
-        return None
+        """The worst check the output fails, or None."""
+        problems = self._problems(source, output)
+        return problems[0] if problems else None
 
     def _translate_units(
         self,
@@ -248,14 +277,17 @@ class Translator(ModelTask):
         label: str = "translate",
     ) -> list[str]:
         contexts = [(before or {}).get(u, ("", "")) for u in units]
+        names = [{n.zh: n.english for n in self._names_of(u)} for u in units]
         if self.rewrite_amounts:
             units = [english_amounts(u) for u in units]
         context_of = dict(zip(units, contexts, strict=True))
+        names_of = dict(zip(units, names, strict=True))
 
         def prompt(unit: str) -> list[dict[str, str]]:
             shots = self._shots(unit)
-            glossary = {**self._hints, **self.glossary}
+            glossary = {**names_of[unit], **self._hints, **self.glossary}
             required = self._required_numbers(unit) if strict else ()
+            required_names = list(names_of[unit].values()) if strict else ()
             context, context_english = context_of[unit]
             return translation_messages(
                 unit,
@@ -263,6 +295,7 @@ class Translator(ModelTask):
                 strict=strict,
                 examples=shots,
                 numbers=required,
+                names=required_names,
                 context=context,
                 context_english=context_english,
                 headline=self.style == "headline",
@@ -355,11 +388,11 @@ class Translator(ModelTask):
                 usable = [not self._problem(unit, c) for c in candidates]
                 translated[unit] = candidates[_agreement_choice(candidates, usable)]
 
-        problems = {u: self._problem(u, translated[u]) for u in unique}
+        problems = {u: self._problems(u, translated[u]) for u in unique}
         failing = [u for u, problem in problems.items() if problem]
         # A loop is retried with a repetition penalty; anything else without one (it garbles figures
         # like 774,000). Both get beams (where the backend has them) and a stricter prompt.
-        groups = {is_loop: [u for u in failing if (problems[u] == "loop") is is_loop] for is_loop in (True, False)}
+        groups = {is_loop: [u for u in failing if ("loop" in problems[u]) is is_loop] for is_loop in (True, False)}
         for is_loop, group in groups.items():
             if not group or not self.retry:
                 continue
@@ -370,15 +403,16 @@ class Translator(ModelTask):
                 group, batch_size, False, decoding, strict=True, before=before, label="retry"
             )
             for unit, output in zip(group, retried, strict=True):
-                problem = self._problem(unit, output)
-                # keep the retry unless it is worse than the first answer
-                if _SEVERITY.get(problem, 0) <= _SEVERITY[problems[unit]]:
+                problem = self._problems(unit, output)
+                # keep the retry unless it is worse than the first answer (its worst problem, then how many)
+                if _badness(problem) <= _badness(problems[unit]):
                     translated[unit], problems[unit] = output, problem
         bad = {u for u in failing if problems[u]}
 
         outputs = ["\n".join(" ".join(translated[u] for u in para) for para in layout) for layout in layouts]
         reasons = {
-            i: sorted({problems[u] for para in layout for u in para if u in bad}) for i, layout in enumerate(layouts)
+            i: sorted({p for para in layout for u in para if u in bad for p in problems[u]})
+            for i, layout in enumerate(layouts)
         }
         flagged = [i for i, why in reasons.items() if why]
         info = self._info(
@@ -392,6 +426,7 @@ class Translator(ModelTask):
                 "examples": self.examples,
                 "quality": self.quality,
                 "consistent_names": bool(self._hints) or self.consistent_names,
+                "names": self.names,
                 "context": self.context,
                 "style": self.style,
                 "glossary_terms": len(self.glossary),
@@ -406,7 +441,7 @@ class Translator(ModelTask):
 
     def translate(
         self,
-        texts: str | Sequence[str],
+        texts: str | Iterable[str],
         *,
         batch_size: int | None = None,
         show_progress_bar: bool = False,
@@ -427,9 +462,10 @@ def load_translator(name_or_path: str | Any = DEFAULT_TRANSLATOR, **options: Any
     """A translator by registry name ('opus-mt-zh-en', 'nllb-200-distilled-600m', ...), folder or hub id, or
     over a transformers model already loaded (``tokenizer=`` beside it) or a transformers pipeline.
 
-    Options: ``batch_size``, ``num_beams``, ``glossary`` (dict zh -> en), ``unit`` ('sentence' or
-    'paragraph'), ``retry``, ``rewrite_amounts`` (178亿元 -> 17.8 billion yuan before translating, on by
-    default), ``device``, ``max_input_tokens``, ``src_lang``/``tgt_lang`` (NLLB, M2M100).
+    Options: ``batch_size``, ``num_beams``, ``glossary`` (dict zh -> en; default the bundled one, ``{}`` none),
+    ``names`` (place, person and organisation names found in the text as prompt hints and checks; on),
+    ``unit`` ('sentence' or 'paragraph'), ``retry``, ``rewrite_amounts`` (178亿元 -> 17.8 billion yuan before
+    translating, on by default), ``device``, ``max_input_tokens``, ``src_lang``/``tgt_lang`` (NLLB, M2M100).
     """
     generator_options, options = split_generator_options(options)
     generator, spec = load_generator(name_or_path, task="translate", **generator_options)
