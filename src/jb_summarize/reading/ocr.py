@@ -274,26 +274,17 @@ def _join_boxes(
             gap = span_b[0] - span_a[1]
             if gap > 1.5 * size or gap < -0.3 * size:
                 continue
-            if vertical:
-                lo, hi = int(max(left[0], box[0])), int(min(left[2], box[2]))
-                between = dark[max(span_a[1], 0) : max(span_b[0], 0), lo:hi]
-                ruled = any(
-                    r[3] - r[1] < r[2] - r[0]
-                    and span_a[1] <= (r[1] + r[3]) / 2 <= span_b[0]
-                    and r[0] < hi
-                    and r[2] > lo
-                    for r in rules
-                )
-            else:
-                lo, hi = int(max(left[1], box[1])), int(min(left[3], box[3]))
-                between = dark[lo:hi, max(span_a[1], 0) : max(span_b[0], 0)]
-                ruled = any(
-                    r[2] - r[0] < r[3] - r[1]
-                    and span_a[1] <= (r[0] + r[2]) / 2 <= span_b[0]
-                    and r[1] < hi
-                    and r[3] > lo
-                    for r in rules
-                )
+            a0, a1, c0, c1 = (1, 3, 0, 2) if vertical else (0, 2, 1, 3)  # along the line, across it
+            lo, hi = int(max(left[c0], box[c0])), int(min(left[c1], box[c1]))
+            region = (slice(max(span_a[1], 0), max(span_b[0], 0)), slice(lo, hi))
+            between = dark[region if vertical else region[::-1]]
+            ruled = any(
+                r[a1] - r[a0] < r[c1] - r[c0]
+                and span_a[1] <= (r[a0] + r[a1]) / 2 <= span_b[0]
+                and r[c0] < hi
+                and r[c1] > lo
+                for r in rules
+            )
             marked = between.size > 0 and int(np.count_nonzero(between)) >= 0.01 * size * size
             if ruled or not (marked or gap <= min(0.9 * size, 0.9 * body)):
                 continue
