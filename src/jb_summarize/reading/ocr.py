@@ -323,13 +323,13 @@ def _photos(dark_share, text: list[list[float]], cell: int, min_side: int) -> li
     return found
 
 
-def _skew(gray, params: OCRParams) -> float:
+def _skew(grey: PILImage.Image, params: OCRParams) -> float:
     """The page's skew in degrees (counter-clockwise), found as the turn that lines its text up best: the
     one whose rows of ink, on a small copy, are the sharpest (largest variance of the row sums)."""
     import numpy as np
     from PIL import Image
 
-    small = Image.fromarray(gray)
+    small = grey.copy()
     small.thumbnail((1200, 1200))
     ink = Image.fromarray(((np.asarray(small) < 160) * 255).astype(np.uint8))
     steps = round(params.max_skew / 0.05)
@@ -356,11 +356,12 @@ def ocr_image(
         image = image.resize((int(image.width * scale), int(image.height * scale)))
         notes.append(f"the image was scaled down by {1 / scale:.1f}x to {image.width} x {image.height} px")
         dpi *= scale
-    skew = _skew(np.asarray(image.convert("L")), params) if params.max_skew else 0.0
+    grey = image.convert("L")
+    skew = _skew(grey, params) if params.max_skew else 0.0
     if abs(skew) >= 0.1:
-        image = image.convert("L").rotate(-skew, resample=Image.BICUBIC, fillcolor=255)
+        grey = grey.rotate(-skew, resample=Image.BICUBIC, fillcolor=255)
         notes.append(f"the page was turned by {-skew:.2f} degrees to straighten its lines")
-    gray = np.asarray(image.convert("L"))
+    gray = np.asarray(grey)
     shown = np.repeat(gray[:, :, None], 3, axis=2)  # the recogniser's three channels, from the grey page
     engine = _engine(params.recognition)
     k = 72.0 / dpi
