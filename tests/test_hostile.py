@@ -320,7 +320,8 @@ def test_null_texts_in_a_dataset_batch_are_an_error_not_none() -> None:
 @pytest.fixture
 def trickling_server():
     """A fake OpenAI-compatible server: /models lists "m"; /chat/completions sends a byte every 0.2 s
-    (``?fast=1`` in the URL: answers at once). Yields (base URL, the paths it was asked for)."""
+    (``?fast=1`` in the URL: answers at once; ``?hang=1``: sends nothing for 5 s). Yields (base URL, the paths
+    it was asked for)."""
     import http.server
     import threading
 
@@ -349,6 +350,8 @@ def trickling_server():
             asked.append(self.path)
             self.rfile.read(int(self.headers["Content-Length"]))
             answer = {"choices": [{"message": {"content": "好的"}}]}
+            if "hang=1" in self.path:
+                time.sleep(5)
             try:
                 self._send(json.dumps(answer).encode(), slow="fast=1" not in self.path)
             except (BrokenPipeError, ConnectionResetError):
@@ -371,6 +374,21 @@ def test_a_trickling_server_is_cut_off_at_the_request_deadline(trickling_server)
     with pytest.raises(ServerUnavailableError, match="no full answer within 1 s"):
         generator.generate([[{"role": "user", "content": "你好"}]], max_new_tokens=[8])
     assert time.monotonic() - start < 4  # the answer would take ~9 s at a byte per 0.2 s
+
+
+def test_a_hung_server_costs_at_most_the_deadline_over_all_tries(trickling_server) -> None:
+    from jb_summarize.models import ServerUnavailableError
+    from jb_summarize.models.server import OpenAIChatGenerator
+
+    url, asked = trickling_server
+    generator = OpenAIChatGenerator(
+        "m", base_url=f"{url}?hang=1", request_timeout=1.0, total_timeout=2.5, max_retries=10
+    )
+    start = time.monotonic()
+    with pytest.raises(ServerUnavailableError, match=r"stopped answering \(.*, [23] tries in [23] s\)"):
+        generator.generate([[{"role": "user", "content": "你好"}]], max_new_tokens=[8])
+    assert time.monotonic() - start < 4  # ten retries of one second each, with backoff, would take over 20 s
+    assert 2 <= asked.count("/v1/chat/completions?hang=1") <= 3
 
 
 def test_server_settings_query_strings_retry_after_and_bad_retries(trickling_server, monkeypatch) -> None:
@@ -446,6 +464,24 @@ def test_a_page_of_only_spaces_or_zero_width_characters_is_an_error(tmp_path, ca
         page.write_text(text, encoding="utf-8")
         assert main(["sections", str(page)]) == 2
         assert "empty input" in capsys.readouterr().err
+
+
+def test_run_resume_refuses_other_models_or_options_and_redoes_same_length_edits(tmp_path, capsys) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("第一节标题\n\n江北区今年新增就业2.5万人。\n\n第二节标题\n\n慈城古县城很美。\n", encoding="utf-8")
+    args = ["run", str(page), "--no-translate", "--no-article-summary", "--quiet", "--output-dir", str(tmp_path / "o")]
+    assert main([*args, "--summarizer", "lead"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--summarizer", "extractive", "--resume"]) == 2
+    assert "made with another model 'lead | None', now 'extractive | None'" in capsys.readouterr().err
+    assert main([*args, "--summarizer", "lead", "--max-chars", "4", "--resume"]) == 2
+    assert "options summarize" in capsys.readouterr().err
+    assert main([*args, "--summarizer", "lead", "--resume-anyway"]) == 2  # only with --resume
+    page.write_text(page.read_text().replace("2.5万人", "3.1万人"), encoding="utf-8")  # the same length
+    assert main([*args, "--summarizer", "lead", "--resume"]) == 0
+    summaries = [r["summary_zh"] for r in _out(next((tmp_path / "o").glob("*.jsonl")))]
+    assert any("3.1万人" in s for s in summaries) and not any("2.5万人" in s for s in summaries)
+    assert main([*args, "--summarizer", "extractive", "--resume", "--resume-anyway"]) == 0
 
 
 def test_run_resume_redoes_edited_sections_and_foreign_records(tmp_path) -> None:

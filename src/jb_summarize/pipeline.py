@@ -15,6 +15,7 @@ English.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -25,7 +26,14 @@ from .results import peak_rss_mb
 from .tasks.summarize import Summarizer
 from .tasks.translate import Translator
 
-__all__ = ["DIGEST_SENTENCES", "GROUP_SENTENCES", "article_digest", "summarize_article", "summarize_whole_article"]
+__all__ = [
+    "DIGEST_SENTENCES",
+    "GROUP_SENTENCES",
+    "article_digest",
+    "section_digest",
+    "summarize_article",
+    "summarize_whole_article",
+]
 
 # Enough sentences for the default llama.cpp batch (32 sequences) to stay full.
 GROUP_SENTENCES = 64
@@ -44,6 +52,12 @@ def _groups(sections: list[Section], min_sentences: int) -> Iterator[list[Sectio
             group = []
     if group:
         yield group
+
+
+def section_digest(section: Section) -> str:
+    """A short sha256 of a section's headline and body: what its record was made from."""
+    text = f"{section.headline or ''}\n{section.body}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def summarize_article(
@@ -84,6 +98,7 @@ def summarize_article(
                 "headline": section.headline,
                 "summary_zh": summary_zh,
                 "n_chars": section.n_chars,
+                "source_sha256": section_digest(section),
             }
             if section.bbox is not None:  # where on the page it was read (PDF input)
                 record.update(page=section.page, bbox=list(section.bbox))

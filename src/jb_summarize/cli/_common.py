@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -273,3 +274,40 @@ def task_from_args(task: str, args: argparse.Namespace) -> Task:
     if task == "summarize":
         return load_task(task, args.model, **options)
     return load_task(task, args.model, glossary_files=args.glossary, use_glossary=not args.no_glossary, **options)
+
+
+def check_resume(
+    meta_path: Path, settings: dict[str, Any], anyway: bool, fingerprint: dict[str, Any] | None = None
+) -> None:
+    """--resume goes on only with the task, model and options (and, given its ``fingerprint``, the input) that
+    the output was made from, as its .meta.json says, or with --resume-anyway."""
+    try:
+        before = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise CLIError(f"{meta_path}: cannot be read ({exc}); --resume-anyway to go on without the check") from exc
+    differ = []
+    if before.get("task", settings["task"]) != settings["task"]:
+        differ.append(f"task {before.get('task')!r}, now {settings['task']!r}")
+    old_settings = before.get("settings")
+    if old_settings is not None and old_settings.get("model") != settings["model"]:
+        differ.append(f"model {old_settings.get('model')!r}, now {settings['model']!r}")
+    if old_settings is not None and old_settings.get("options") != json.loads(json.dumps(settings["options"])):
+        changed = sorted(
+            key
+            for key in set(old_settings.get("options", {})) | set(settings["options"])
+            if old_settings.get("options", {}).get(key) != json.loads(json.dumps(settings["options"].get(key)))
+        )
+        differ.append(f"options {', '.join(changed)}")
+    old_input = before.get("fingerprint")
+    if fingerprint is not None and old_input is not None and old_input.get("sha256") != fingerprint["sha256"]:
+        differ.append(
+            f"input ({old_input.get('records')} records sha256 {str(old_input.get('sha256'))[:12]}, now "
+            f"{fingerprint['records']} sha256 {fingerprint['sha256'][:12]})"
+        )
+    if differ and not anyway:
+        raise CLIError(
+            f"--resume: {meta_path.name[: -len('.meta.json')]} was made with another {'; '.join(differ)}: "
+            "--resume-anyway to keep its records, --overwrite to start again"
+        )

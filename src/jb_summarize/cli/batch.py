@@ -34,6 +34,7 @@ from ._common import (
     CLIError,
     add_model_arguments,
     add_summary_arguments,
+    check_resume,
     formatter,
     model_options,
     positive_int,
@@ -152,40 +153,6 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return {"task": args.command, "model": args.model, "options": options}
 
 
-def _check_resume(meta_path: Path, fingerprint: dict[str, Any], settings: dict[str, Any], anyway: bool) -> None:
-    """--resume goes on only with the input, model and options the output was made from (or --resume-anyway)."""
-    try:
-        before = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return
-    except (OSError, ValueError) as exc:
-        raise CLIError(f"{meta_path}: cannot be read ({exc}); --resume-anyway to go on without the check") from exc
-    differ = []
-    if before.get("task") != settings["task"]:
-        differ.append(f"task {before.get('task')!r}, now {settings['task']!r}")
-    old_settings = before.get("settings")
-    if old_settings is not None and old_settings.get("model") != settings["model"]:
-        differ.append(f"model {old_settings.get('model')!r}, now {settings['model']!r}")
-    if old_settings is not None and old_settings.get("options") != json.loads(json.dumps(settings["options"])):
-        changed = sorted(
-            key
-            for key in set(old_settings.get("options", {})) | set(settings["options"])
-            if old_settings.get("options", {}).get(key) != json.loads(json.dumps(settings["options"].get(key)))
-        )
-        differ.append(f"options {', '.join(changed)}")
-    old_input = before.get("fingerprint")
-    if old_input is not None and old_input.get("sha256") != fingerprint["sha256"]:
-        differ.append(
-            f"input ({old_input.get('records')} records sha256 {str(old_input.get('sha256'))[:12]}, now "
-            f"{fingerprint['records']} sha256 {fingerprint['sha256'][:12]})"
-        )
-    if differ and not anyway:
-        raise CLIError(
-            f"--resume: {meta_path.name[: -len('.meta.json')]} was made with another {'; '.join(differ)}: "
-            "--resume-anyway to keep its records, --overwrite to start again"
-        )
-
-
 def _same_file(a: str | Path, b: str | Path) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -235,7 +202,7 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
     # a report to stdout keeps its records in scratch, with no .meta.json
     meta_path = Path(f"{records_path}.meta.json") if records_path is not None and scratch is None else None
     if meta_path is not None and args.resume:
-        _check_resume(meta_path, fingerprint, settings, args.resume_anyway)
+        check_resume(meta_path, settings, args.resume_anyway, fingerprint)
     if args.output is not None:
         check_replaceable(args.output)
     task = task_from_args(args.command, args)

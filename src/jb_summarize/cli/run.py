@@ -13,7 +13,7 @@ from typing import Any
 
 from ..article import Article
 from ..models import PROFILE
-from ..pipeline import summarize_article, summarize_whole_article
+from ..pipeline import section_digest, summarize_article, summarize_whole_article
 from ..records import RecordWriter, write_atomic
 from ..report import page_view, run_html, run_markdown
 from ..results import peak_rss_mb
@@ -24,6 +24,7 @@ from ._common import (
     add_model_arguments,
     add_pages_argument,
     add_summary_arguments,
+    check_resume,
     formatter,
     model_options,
     read_articles,
@@ -131,12 +132,12 @@ def _run_article(
     # with --resume finished sections are kept, and a record that is not one of this article's sections as they
     # are now (edited since, or another file's) is done again; with --overwrite (checked in run) the file starts
     # again
-    now = {s.id: (s.index, s.headline, s.n_chars) for s in article.sections}
+    now = {s.id: (s.index, s.headline, section_digest(s)) for s in article.sections}
 
     def stale(record: dict[str, Any]) -> bool:
         key = record.get("id")
         found = now.get(key) if isinstance(key, str) else None
-        return found != (record.get("index"), record.get("headline"), record.get("n_chars"))
+        return found != (record.get("index"), record.get("headline"), record.get("source_sha256"))
 
     with RecordWriter(jsonl, resume=args.resume, overwrite=not args.resume, retry=stale) as writer:
         for record in summarize_article(
@@ -159,6 +160,7 @@ def _run_article(
     texts = {s.id: s.body for s in article.sections}
     write_atomic(report, run_html(records, article.title, texts, brief, page=_page_view(article, records)))
     meta = {
+        "task": "run",
         "article": article.id,
         "source": article.source,
         "page": article.page,
@@ -166,6 +168,7 @@ def _run_article(
         "summarizer": summarizer.name,
         "translator": translator.name if translator else None,
         "translate_bodies": not args.no_bodies,
+        "settings": _settings(args),
         "load_seconds": round(load_seconds, 2),
         "article_summary_seconds": round(brief_seconds, 2) if brief else None,
         "seconds": round(time.perf_counter() - start, 2),
@@ -176,10 +179,29 @@ def _run_article(
     return records, [jsonl, markdown, report]
 
 
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """What a run is run with: the models and every option that shapes a record."""
+    translator = None if args.no_translate else (args.translator or args.model)
+    options = {"summarize": model_options(args, "summarize"), "no_bodies": args.no_bodies}
+    if translator is not None:
+        options.update(translate=model_options(args, "translate"), glossary=args.glossary, no_glossary=args.no_glossary)
+    for name in ("summarize", "translate"):
+        if name in options:
+            options[name].pop("batch_size", None)  # speed only
+    return {"task": "run", "model": f"{args.summarizer or args.model} | {translator}", "options": options}
+
+
 def _check_overwrite(articles: list[Article], args: argparse.Namespace) -> None:
-    """An earlier run's records are never replaced without --overwrite (or kept with --resume)."""
+    """An earlier run's records are never replaced without --overwrite, or kept with --resume only when they
+    were made with the same models and options (or --resume-anyway)."""
     if args.resume and args.overwrite:
         raise CLIError("--resume keeps an earlier run's records, --overwrite replaces them: choose one")
+    if args.resume_anyway and not args.resume:
+        raise CLIError("--resume-anyway goes with --resume")
+    if args.resume:
+        for article in articles:
+            meta = Path(args.output_dir) / f"{output_stem(article.id)}.meta.json"
+            check_resume(meta, _settings(args), args.resume_anyway)
     if args.resume or args.overwrite:
         return
     for article in articles:
@@ -262,6 +284,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-glossary", action="store_true", help="do not give the models a glossary")
     p.add_argument("--offline", action="store_true", help="never download: fail if the model is not here")
     p.add_argument("--output-dir", default="output", help="where the JSONL and Markdown go (default ./output)")
-    p.add_argument("--resume", action="store_true", help="keep finished sections of an earlier run")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep finished sections of an earlier run (sections edited since are done again); refused when "
+        "the models or options differ from that run's (its .meta.json)",
+    )
+    p.add_argument(
+        "--resume-anyway",
+        action="store_true",
+        help="with --resume: keep the earlier records even though the models or options changed",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run's outputs in OUTPUT_DIR")
     p.set_defaults(func=run)

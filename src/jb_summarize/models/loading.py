@@ -50,6 +50,7 @@ GENERATOR_OPTIONS = (
     "base_url",
     "api_key",
     "request_timeout",
+    "total_timeout",
     "max_retries",
     "seed",
 )
@@ -116,7 +117,15 @@ def _load_generator(
         return generator_from_model(name_or_path, device=device, **{k: options[k] for k in taken if k in options}), None
     name_or_path = str(name_or_path)
     if name_or_path.startswith(SERVER_PREFIX):  # an OpenAI-compatible server: base_url, api_key, ...
-        server_options = ("base_url", "api_key", "request_timeout", "max_retries", "seed", "batch_size")
+        server_options = (
+            "base_url",
+            "api_key",
+            "request_timeout",
+            "total_timeout",
+            "max_retries",
+            "seed",
+            "batch_size",
+        )
         taken = {k: options[k] for k in server_options if k in options}
         model = name_or_path.removeprefix(SERVER_PREFIX)
         return OpenAIChatGenerator(model, max_input_tokens=options.get("max_input_tokens"), **taken), None

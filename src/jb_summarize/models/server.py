@@ -6,10 +6,10 @@
 Decoding is greedy (temperature 0, a fixed seed). A request that fails on 429, 5xx or a dropped connection
 is retried with exponential backoff; one the server rejects (400, 413, 422) becomes a ``FailedOutput`` that
 the tasks flag; a server that stops answering raises ``ServerUnavailableError``, so that a batch run keeps
-what is finished and ``--resume`` does the rest. ``request_timeout`` is the deadline of a whole request
-(a server that trickles a byte at a time is cut off at it), and an answer over ``MAX_ANSWER_BYTES`` is a
-failed output. The API key is read from the environment (or passed) and
-never printed, logged or recorded.
+what is finished and ``--resume`` does the rest. ``request_timeout`` is the deadline of one try of a
+request (a server that trickles a byte at a time is cut off at it), ``total_timeout`` that of all its tries
+with their backoff, and an answer over ``MAX_ANSWER_BYTES`` is a failed output. The API key is read from
+the environment (or passed) and never printed, logged or recorded.
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class OpenAIChatGenerator(TextGenerator):
         batch_size: int | None = None,
         max_input_tokens: int | None = None,
         request_timeout: float = 120.0,
+        total_timeout: float = 300.0,
         connect_timeout: float = 5.0,
         max_retries: int | None = None,
         seed: int = 0,
@@ -122,6 +123,8 @@ class OpenAIChatGenerator(TextGenerator):
         self.default_batch_size = batch_size or self.default_batch_size
         self.max_retries = max_retries if max_retries is not None else _retries_from_env()
         self.request_timeout = request_timeout
+        self.total_timeout = max(total_timeout, request_timeout)
+        self.connect_timeout = connect_timeout
         self.seed = seed
         key = api_key or _first_env(API_KEY_ENV)
         self._client = httpx.Client(
@@ -177,16 +180,17 @@ class OpenAIChatGenerator(TextGenerator):
                 return min(wanted, 30.0)
         return min(0.5 * 2**attempt, 8.0) * (0.75 + random.random() / 2)
 
-    def _post(self, url: str, payload: dict[str, Any]) -> tuple[int, bytes, str | None]:
-        """(status, body, Retry-After) of one request, within its overall deadline (``_Deadline`` past it);
-        a body over ``MAX_ANSWER_BYTES`` is cut there."""
-        deadline = time.monotonic() + self.request_timeout
+    def _post(self, url: str, payload: dict[str, Any], seconds: float) -> tuple[int, bytes, str | None]:
+        """(status, body, Retry-After) of one try, within ``seconds`` in all (``_Deadline`` past it); a body
+        over ``MAX_ANSWER_BYTES`` is cut there."""
+        deadline = time.monotonic() + seconds
         body = bytearray()
-        with self._client.stream("POST", url, json=payload) as response:
+        timeout = self._httpx.Timeout(seconds, connect=min(self.connect_timeout, seconds))
+        with self._client.stream("POST", url, json=payload, timeout=timeout) as response:
             for chunk in response.iter_bytes():
                 body += chunk
                 if time.monotonic() > deadline:
-                    raise _Deadline(f"no full answer within {self.request_timeout:g} s")
+                    raise _Deadline(f"no full answer within {seconds:g} s")
                 if len(body) > MAX_ANSWER_BYTES:
                     break
             return response.status_code, bytes(body), response.headers.get("retry-after")
@@ -199,11 +203,13 @@ class OpenAIChatGenerator(TextGenerator):
             "seed": seed,
             "max_tokens": max_tokens,
         }
-        last = ""
+        last, start = "", time.monotonic()
+        give_up = start + self.total_timeout
         for attempt in range(self.max_retries + 1):
             retry_after = None
+            seconds = min(self.request_timeout, give_up - time.monotonic())
             try:
-                status, body, retry_after = self._post(f"{self.base_url}/chat/completions", payload)
+                status, body, retry_after = self._post(f"{self.base_url}/chat/completions", payload, seconds)
             except self._httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: {_short(str(exc), 80)}"
             except _Deadline as exc:
@@ -224,13 +230,16 @@ class OpenAIChatGenerator(TextGenerator):
                     text = body[:4096].decode("utf-8", errors="replace")
                     return FailedOutput("", reason=f"HTTP {status}: {_short(text, 120)}")
                 last = f"HTTP {status}"
-            if attempt < self.max_retries:
-                delay = self._backoff(attempt, retry_after)
-                logger.warning("server %s: %s; retrying in %.1f s", self.host, last, delay)
-                time.sleep(delay)
+            if attempt == self.max_retries:
+                break
+            delay = self._backoff(attempt, retry_after)
+            if time.monotonic() + delay >= give_up - 0.1:  # no time left for another try
+                break
+            logger.warning("server %s: %s; retrying in %.1f s", self.host, last, delay)
+            time.sleep(delay)
         raise ServerUnavailableError(
-            f"server {self.shown_url} stopped answering ({last}, {self.max_retries + 1} tries); finished work is "
-            "kept: run again with --resume once it is back"
+            f"server {self.shown_url} stopped answering ({last}, {attempt + 1} tries in "
+            f"{time.monotonic() - start:.0f} s); finished work is kept: run again with --resume once it is back"
         )
 
     # --- the TextGenerator contract ------------------------------------------------------------------
