@@ -500,3 +500,33 @@ def test_run_resume_redoes_edited_sections_and_foreign_records(tmp_path) -> None
     after = _out(jsonl)
     assert all("index" in r for r in after) and len(after) == len(before)
     assert any("3.1万人" in r["summary_zh"] for r in after) and not any("2.5万人" in r["summary_zh"] for r in after)
+
+
+# --- ids in bounded memory ----------------------------------------------------------------------------
+
+
+def test_an_id_set_moves_to_disk_and_keeps_its_answers() -> None:
+    from jb_summarize.records.idset import IdSet
+
+    ids = IdSet(spill_after=10)
+    assert all(ids.add(f"a{i}") for i in range(30)) and ids.on_disk
+    assert not ids.add("a3") and not ids.add("a29") and len(ids) == 30
+    assert "a7" in ids and "a30" not in ids
+    assert ids.add(1) and "1" not in ids and 1 in ids and not ids.add(1)  # a number and a string differ
+    assert ids.add(["a", 1]) and ["a", 1] in ids  # any JSON value
+
+
+def test_duplicates_and_resume_past_the_spill(tmp_path, monkeypatch, capsys) -> None:
+    from jb_summarize.records import idset
+
+    monkeypatch.setattr(idset, "SPILL_AFTER", 5)
+    rows = [{"id": f"d{i}", "text": f"第{i}条新闻。北京下雨。"} for i in range(30)] + [{"id": "d3", "text": "重复。"}]
+    corpus = _jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(corpus), "-o", str(out)) == 1  # finished, one record skipped
+    assert "in.jsonl:31: duplicate id 'd3'" in capsys.readouterr().err
+    done = _out(out)
+    assert [r["id"] for r in done] == [f"d{i}" for i in range(30)]
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[:17]) + '{"id": "d1')
+    assert _summarize(str(corpus), "-o", str(out), "--resume") == 1
+    assert sorted(r["id"] for r in _out(out)) == sorted(f"d{i}" for i in range(30))

@@ -26,6 +26,7 @@ from ..records import (
     shard_range,
     write_atomic,
 )
+from ..records.idset import IdSet
 from ..report import FORMATS, render
 from ..tasks import TASKS
 from ..text import read_stdin
@@ -108,7 +109,7 @@ def _output_paths(args: argparse.Namespace, scratch: Path | None) -> tuple[Path 
 
 def _checked(args: argparse.Namespace, on_bad: Callable[[BadRecord], None]) -> Iterator[dict[str, Any]]:
     """The usable input records, read as a stream: a bad one, or one whose id came before, goes to ``on_bad``."""
-    seen: set[Any] = set()
+    seen = IdSet()
     if "-" in args.inputs and getattr(args, "stdin_data", None) is None:
         args.stdin_data = read_stdin()  # read once: the inputs are read twice
     records = read_records(
@@ -120,12 +121,11 @@ def _checked(args: argparse.Namespace, on_bad: Callable[[BadRecord], None]) -> I
         stdin_format="jsonl" if getattr(args, "jsonl", False) else "lines" if getattr(args, "lines", False) else "auto",
     )
     for item in records:
-        if isinstance(item, dict) and item["id"] in seen:
+        if isinstance(item, dict) and not seen.add(item["id"]):
             item = BadRecord(item["source"], item["line"], f"duplicate id {item['id']!r}")
         if isinstance(item, BadRecord):
             on_bad(item)
             continue
-        seen.add(item["id"])
         yield item
 
 
@@ -260,7 +260,7 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
         with RecordWriter(records_path, resume=args.resume, overwrite=args.overwrite, retry=retry) as writer:
             opened = True
             if args.resume and writer.done:
-                foreign = sum(1 for r in writer.records() if key not in r)
+                foreign = sum(1 for r in writer.iter_records() if key not in r)
                 if foreign and not args.resume_anyway:
                     raise CLIError(
                         f"--resume: {foreign} record(s) in {records_path} hold no {key!r}: another command's output"
