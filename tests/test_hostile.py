@@ -530,3 +530,33 @@ def test_duplicates_and_resume_past_the_spill(tmp_path, monkeypatch, capsys) -> 
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[:17]) + '{"id": "d1')
     assert _summarize(str(corpus), "-o", str(out), "--resume") == 1
     assert sorted(r["id"] for r in _out(out)) == sorted(f"d{i}" for i in range(30))
+
+
+def test_a_full_disk_loses_nothing_and_resume_goes_on(tmp_path, monkeypatch, capsys) -> None:
+    import errno
+
+    from jb_summarize.records import RecordWriter
+
+    rows = [{"id": f"d{i}", "text": f"第{i}条新闻。北京下雨。"} for i in range(8)]
+    corpus, out = _jsonl(tmp_path / "in.jsonl", rows), tmp_path / "out.jsonl"
+    write = RecordWriter.write
+
+    def full_after_three(self, record) -> None:  # the disk fills in the middle of the fourth line
+        if self.written == 3:
+            line = json.dumps(record, ensure_ascii=False)
+            self._handle.write(line[: len(line) // 2])
+            self._handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device", str(out))
+        write(self, record)
+
+    monkeypatch.setattr(RecordWriter, "write", full_after_three)
+    assert _summarize(str(corpus), "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err
+    lines = out.read_text().split("\n")
+    assert [json.loads(line)["id"] for line in lines[:3]] == ["d0", "d1", "d2"] and lines[3].startswith('{"id": "d3')
+    meta = json.loads(Path(f"{out}.meta.json").read_text())
+    assert meta["finished"] is False
+    monkeypatch.setattr(RecordWriter, "write", write)  # space again
+    assert _summarize(str(corpus), "-o", str(out), "--resume") == 0
+    assert [r["id"] for r in _out(out)] == [f"d{i}" for i in range(8)]

@@ -46,19 +46,36 @@ from ._common import (
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
 
-def _run_info(runs: dict[int, Any]) -> dict[str, Any] | None:
-    """The provenance of the task calls (model, revision or sha256, backend, decoding, runtime, versions) with
-    their counts summed; None when no call was made."""
-    unique = list(runs.values())
-    if not unique:
-        return None
-    info = unique[-1].to_dict()
-    for key in ("n_inputs", "n_units", "retried", "seconds"):
-        info[key] = sum(getattr(i, key) for i in unique)
-    info["flagged"] = sum(len(i.flagged) for i in unique)
-    info.pop("flag_reasons", None)
-    info["notes"] = sorted({note for i in unique for note in i.notes})
-    return info
+class _RunTotals:
+    """The provenance of a run's task calls (model, revision or sha256, backend, decoding, runtime, versions,
+    from the last call) with their counts summed as the calls come: one RunInfo per chunk is never kept."""
+
+    COUNTS = ("n_inputs", "n_units", "retried", "seconds")
+
+    def __init__(self) -> None:
+        self.last: Any = None
+        self.counts = dict.fromkeys(self.COUNTS, 0)
+        self.flagged = 0
+        self.notes: set[str] = set()
+
+    def add(self, info: Any) -> None:
+        """Count a call once, however many of its records come through."""
+        if info is self.last:
+            return
+        self.last = info
+        for key in self.COUNTS:
+            self.counts[key] += getattr(info, key)
+        self.flagged += len(info.flagged)
+        self.notes.update(info.notes)
+
+    def to_dict(self) -> dict[str, Any] | None:
+        """None when no call was made."""
+        if self.last is None:
+            return None
+        info = self.last.to_dict()
+        info.update(self.counts, flagged=self.flagged, notes=sorted(self.notes))
+        info.pop("flag_reasons", None)
+        return info
 
 
 def _one_line(exc: Exception) -> str:
@@ -207,12 +224,12 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
         check_replaceable(args.output)
     task = task_from_args(args.command, args)
 
-    runs: dict[int, Any] = {}  # the RunInfo of every task call, for the .meta.json
+    runs = _RunTotals()  # the task calls, for the .meta.json
     failed: list[tuple[Any, str]] = []  # (id, reason) of the records the backend gave no output for
 
     def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
         info, position = where
-        runs[id(info)] = info
+        runs.add(info)
         reasons = info.flag_reasons.get(str(position), [])
         record = {"id": row["id"], key: output, "model": info.model, "flagged": reasons}
         if isinstance(output, FailedOutput):
@@ -250,7 +267,7 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
             "error": error,
             "fingerprint": fingerprint,
             "settings": settings,
-            "run_info": _run_info(runs),
+            "run_info": runs.to_dict(),
         }
         write_atomic(meta_path, json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
 
