@@ -560,3 +560,17 @@ def test_a_full_disk_loses_nothing_and_resume_goes_on(tmp_path, monkeypatch, cap
     monkeypatch.setattr(RecordWriter, "write", write)  # space again
     assert _summarize(str(corpus), "-o", str(out), "--resume") == 0
     assert [r["id"] for r in _out(out)] == [f"d{i}" for i in range(8)]
+
+
+def test_a_corrupt_parquet_file_and_a_file_as_output_dir_are_one_line(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    assert _summarize(str(bad)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{bad}: not a readable Parquet file" in err
+    page = tmp_path / "page.txt"
+    page.write_text("江北区今年新增就业2.5万人。\n", encoding="utf-8")
+    args = ["run", str(page), "--summarizer", "lead", "--no-translate", "--quiet", "--output-dir", str(page)]
+    assert main(args) == 2
+    assert "is a file: name a folder" in capsys.readouterr().err
+    assert page.read_text(encoding="utf-8") == "江北区今年新增就业2.5万人。\n"
