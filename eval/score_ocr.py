@@ -99,7 +99,12 @@ def main() -> int:
     )
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--recognition", default="ppocrv5", choices=["ppocrv5", "ppocrv4"])
+    parser.add_argument(
+        "--recognition",
+        default=OCRParams().recognition,
+        choices=["ppocrv5", "ppocrv4"],
+        help="(default: the library's)",
+    )
     parser.add_argument(
         "--compare-with",
         nargs=2,

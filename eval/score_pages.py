@@ -55,7 +55,15 @@ def score_page(article: Article, truth: Truth) -> dict:
         if not body:
             continue
         if section["headline"]:
-            matches = [b for h, b in found if h == _bare(section["headline"])] or [""]
+            # the section under that headline; where no headline is exactly it (an OCR error in a character),
+            # the one whose headline is nearest, within a quarter of its characters: a body is scored as a body
+            # (the headline's own errors count in headline recall)
+            headline = _bare(section["headline"])
+            matches = (
+                [b for h, b in found if h == headline]
+                or [b for h, b in found if h and Levenshtein.normalized_distance(h, headline) <= 0.25]
+                or [""]
+            )
         else:
             matches = [b for h, b in found if not h] or [""]
         best = max(matches, key=lambda b: len(body) + len(b) - Indel.distance(body, b))

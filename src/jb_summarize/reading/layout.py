@@ -187,6 +187,21 @@ def _furniture(
     return roles, head, foot
 
 
+MAX_CAPTION_LINES = 4
+_CREDIT_END = re.compile(r"(?<!拍)(?:供图|摄影|摄|图片提供|制图)\s*$")
+
+
+def _credited_lines(run: list[TextLine]) -> int:
+    """How many of the first lines of ``run`` read together as a caption ending in a photo credit
+    (...。张明 摄 / 供图 区委宣传部): what a page read without fonts tells a caption by (0: none)."""
+    text = ""
+    for count, line in enumerate(run, start=1):
+        text += clean_line(line.text)
+        if _CREDIT_END.search(text) or (count > 1 and _CREDIT.match(clean_line(line.text))):
+            return count
+    return 0
+
+
 def _captions(
     page: Page, lines: list[TextLine], body_size: float, body_font: str, params: LayoutParams
 ) -> dict[int, tuple[str, str]]:
@@ -206,14 +221,21 @@ def _captions(
     for image in page.images:
         under = [x for x in small if image.bottom - 2 <= x.box.top and x.box.x_overlap(image) >= 0.5 * x.box.width]
         under.sort(key=lambda x: x.box.top)
-        last = image.bottom
+        run, last = [], image.bottom  # the lines set close one under another right under the image
         for line in under:
-            if line.box.top - last > params.caption_gap * line.size or not set_apart(line):
+            if line.box.top - last > params.caption_gap * line.size:
                 break
             if line.box.x0 < image.x0 - line.size or line.box.x1 > image.x1 + line.size:
                 break
-            roles[id(line)] = ("caption", "right under an image, set apart from the body")
+            run.append(line)
             last = line.box.bottom
+        credited = _credited_lines(run[:MAX_CAPTION_LINES])
+        for line in run[:credited]:
+            roles[id(line)] = ("caption", "right under an image, its lines end in a photo credit")
+        for line in run if not credited else []:  # a credit ends a caption
+            if not set_apart(line):
+                break
+            roles[id(line)] = ("caption", "right under an image, set apart from the body")
         for line in small:
             beside = (0 <= line.box.x0 - image.x1 <= 3 * line.size) or (0 <= image.x0 - line.box.x1 <= 3 * line.size)
             if beside and line.box.y_overlap(image) >= 0.8 * line.box.height and line.font != body_font:
@@ -379,6 +401,42 @@ class _Page:
         return line.size >= self.params.minor_ratio * self.body_size or (
             line.bold and not self.body_bold and line.size >= self.body_size
         )
+
+
+NEAR_HEADLINE_RATIO = 1.12
+
+
+def _beside_headlines(lines: list[TextLine], body_size: float, params: LayoutParams) -> set[int]:
+    """Lines a little larger than the body (``NEAR_HEADLINE_RATIO``, under ``minor_ratio``) set right above or
+    under a headline and apart from the text on their other side: a kicker or a subtitle on a page whose sizes
+    are measured from the ink (OCR), where a kicker at 1.2x the body is within the sizes' noise."""
+    heads = [x for x in lines if not x.vertical and x.size >= params.headline_ratio * body_size]
+    found: set[int] = set()
+    for line in lines:
+        text = clean_line(line.text)
+        if (
+            line.vertical
+            or not NEAR_HEADLINE_RATIO * body_size <= line.size < params.minor_ratio * body_size
+            or len(text) > 40
+            or _SENTENCE.search(text)
+        ):
+            continue
+        column = [
+            o for o in lines if o is not line and o.box.x_overlap(line.box) >= 0.3 * min(o.box.width, line.box.width)
+        ]
+        for head in heads:
+            if line.box.x_overlap(head.box) < 0.5 * min(line.box.width, head.box.width):
+                continue
+            if -0.2 * line.size <= head.box.top - line.box.bottom <= line.size:  # a kicker?
+                far = [line.box.top - o.box.bottom for o in column if o.box.bottom <= line.box.top + 0.2 * line.size]
+            elif -0.2 * line.size <= line.box.top - head.box.bottom <= line.size:  # a subtitle?
+                far = [o.box.top - line.box.bottom for o in column if o.box.top >= line.box.bottom - 0.2 * line.size]
+            else:
+                continue
+            if min(far, default=body_size) >= body_size:
+                found.add(id(line))
+                break
+    return found
 
 
 def _text_runs(state: _Page, shown: list[TextLine], plain: list[TextLine]) -> list[TextLine]:
@@ -554,7 +612,9 @@ def analyse_page(page: Page, params: LayoutParams | None = None) -> PageLayout:
         state.blocks += [LayoutBlock(role, g, caption_roles[id(g[0])][1]) for g in _blocks(marked, page.rules, params)]
     rest = [line for line in rest if id(line) not in caption_roles]
 
-    shown = _text_runs(state, [x for x in rest if state.display(x)], [x for x in rest if not state.display(x)])
+    near = _beside_headlines(rest, body_size, params) if by_ocr else set()
+    shown_lines = [x for x in rest if state.display(x) or id(x) in near]
+    shown = _text_runs(state, shown_lines, [x for x in rest if not (state.display(x) or id(x) in near)])
     groups = []
     for group in _groups(shown):
         # lines that read as text (a sentence ends in the largest of them, or four lines and more a little

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["OCRParams", "image_kind", "ocr_image", "read_image"]
 
 INSTALL_HINT = "pip install 'jb-summarize[ocr]'"
-OPENERS = "：:“‘（(《〈「『【、，—"  # marks a line does not end with, where more text follows on its row
+OPENERS = "“‘（(《〈「『【"  # marks a line does not end with, where more text follows on its row
+# marks a body line in a column may end with, but a headline does not: a cut after them is undone in a headline
+PAUSES = "：:、，—"
 
 
 @dataclass(frozen=True)
@@ -371,6 +373,7 @@ def ocr_image(
     boxes, origin = _split_at_gutters(_detect(engine, shown, params), dark, params)
     boxes, origin = _join_boxes(boxes, origin, dark, ruled)
     read, _ = engine.text_rec([_crop(shown, box) for box in boxes]) if boxes else ([], 0)
+    body_height = float(np.median([b[3] - b[1] for b in boxes])) if boxes else 0.0
     lines: list[TextLine] = []
     found: list[tuple[list[float], str, float]] = []
     last: dict[int, int] = {}  # detected box -> where its last piece is in found
@@ -379,8 +382,9 @@ def ocr_image(
         if not text or score < params.min_confidence:
             continue
         at = last.get(source_box)
-        if at is not None and found[at][1][-1] in OPENERS:
-            # cut at the gap after a colon or an opening mark: one line after all (我国有多少房子：115万…)
+        marks = OPENERS + PAUSES if box[3] - box[1] > 1.25 * body_height else OPENERS
+        if at is not None and found[at][1][-1] in marks:
+            # cut after an opening mark (in a headline also a colon or comma): one line after all
             before, before_text, before_score = found[at]
             union = [min(before[0], box[0]), min(before[1], box[1]), max(before[2], box[2]), max(before[3], box[3])]
             found[at] = (union, before_text + text, min(before_score, float(score)))
