@@ -101,7 +101,7 @@ class Page:
 
     def __init__(self, style: str, posts: list[dict], rng: random.Random, seed: tuple[str, list[dict]] | None) -> None:
         self.style, self.rng = style, rng
-        taken = rng.sample(posts, 17)
+        taken = rng.sample(posts, 20)
         if seed is not None:
             self.title, self.sections = seed
         else:
@@ -109,6 +109,8 @@ class Page:
             count = rng.choice([2, 3, 4, 5, 6, 8])
             subheads = rng.random() < 0.45 and count >= 4
             bodies = [p["text"] for p in taken[1 : count + 1]]
+            if rng.random() < 0.4:  # some sites set a paragraph per sentence or two: short paragraphs
+                bodies = [s for b in bodies for s in re.findall(r"[^。！？]+[。！？]+[”’」』）》]*|.+$", b) if s]
             if not subheads:
                 self.sections = [{"headline": None, "body": bodies}]
             else:
@@ -120,6 +122,7 @@ class Page:
                     {"headline": heads[1], "body": bodies[cut[1] :]},
                 ]
         self.related = [p["headline"] for p in taken[11:17]]
+        self.snippets = [p["text"] for p in taken[17:20]]  # other stories' text, in sidebars and comments
         self.site, self.channel = SITES[style]
         year, month, day = rng.choice([2021, 2022, 2023]), rng.randint(1, 12), rng.randint(1, 28)
         self.date = f"{year}-{month:02d}-{day:02d} {rng.randint(6, 22):02d}:{rng.randint(0, 59):02d}"
@@ -147,9 +150,17 @@ class Page:
         )
 
     def sidebar(self, label: str = "相关新闻") -> str:
-        links = "".join(f'<li><a href="/n/{i}.html">{self.mark(t)}</a></li>' for i, t in enumerate(self.related[:3]))
-        hot = "".join(f'<li><span>{i + 1}</span><a href="/h/{i}.html">{self.mark(t)}</a></li>'
-                      for i, t in enumerate(self.related[3:]))
+        summaries = self.rng.random() < 0.5  # a related story's first words under its link
+        links = "".join(
+            f'<li><a href="/n/{i}.html">{self.mark(t)}</a>'
+            + (f"<p>{self.mark(self.snippets[i][:48])}…<a href='/n/{i}.html'>[详细]</a></p>" if summaries else "")
+            + "</li>"
+            for i, t in enumerate(self.related[:3])
+        )
+        hot = "".join(
+            f'<li><span>{i + 1}</span><a href="/h/{i}.html">{self.mark(t)}</a></li>'
+            for i, t in enumerate(self.related[3:])
+        )
         return (
             f'<div class="side"><h3>{self.mark(label)}</h3><ul>{links}</ul>'
             f'<div class="hot"><h3>{self.mark("热点推荐")}</h3><ol>{hot}</ol></div></div>'
@@ -175,8 +186,14 @@ class Page:
     def comments(self) -> str:
         if self.rng.random() < 0.6:
             return ""
-        items = "".join(f'<li><span class="user">网友{i}</span><p>{self.mark(c)}</p></li>'
-                        for i, c in enumerate(self.rng.sample(COMMENTS, 3)))
+        said = self.rng.sample(COMMENTS, 3)
+        if self.rng.random() < 0.5:  # long comments, sentences like the article's own
+            said = [re.split("(?<=[。！？])", t)[0] for t in self.snippets]
+        items = "".join(
+            f'<li><span class="user">网友{i}</span><span class="time">{self.date[:10]}</span><p>{self.mark(c)}</p>'
+            '<a class="reply">回复</a> <a class="up">赞(3)</a></li>'
+            for i, c in enumerate(said)
+        )
         return f'<div class="comments"><h3>{self.mark("网友评论")}</h3><ul>{items}</ul></div>'
 
     def scripts(self) -> str:
@@ -206,8 +223,17 @@ class Page:
         }[self.style]
 
 
-def _p(text: str, indent: bool) -> str:
-    return f'<p style="text-indent: 2em;">{html.escape(text)}</p>' if indent else f"<p>{html.escape(text)}</p>"
+def _inline(page: Page, text: str) -> str:
+    """Escaped text, some with a keyword linked, as sites link tags and names inside a story."""
+    if len(text) > 20 and page.rng.random() < 0.25:
+        return f'{html.escape(text[:6])}<a href="/tag/{page.rng.randint(1, 99)}/">{html.escape(text[6:9])}</a>' + (
+            html.escape(text[9:])
+        )
+    return html.escape(text)
+
+
+def _p(page: Page, text: str, indent: bool) -> str:
+    return f'<p style="text-indent: 2em;">{_inline(page, text)}</p>' if indent else f"<p>{_inline(page, text)}</p>"
 
 
 def _plain_body(page: Page, heading: str) -> str:
@@ -217,9 +243,12 @@ def _plain_body(page: Page, heading: str) -> str:
     for section in page.sections:
         if section["headline"]:
             h = html.escape(section["headline"])
-            out.append({"h": f"<{heading}>{h}</{heading}>", "strong": f"<p><strong>{h}</strong></p>"}[
-                "strong" if page.rng.random() < 0.5 else "h"])
-        out.extend(_p(p, indent) for p in section["body"])
+            out.append(
+                {"h": f"<{heading}>{h}</{heading}>", "strong": f"<p><strong>{h}</strong></p>"}[
+                    "strong" if page.rng.random() < 0.5 else "h"
+                ]
+            )
+        out.extend(_p(page, p, indent) for p in section["body"])
     return "".join(out)
 
 
@@ -246,6 +275,11 @@ def xinhua(page: Page) -> str:
     )
 
 
+def _entities(text: str) -> str:
+    """Escaped as older CMSs write Chinese quotes and dashes: &ldquo; &rdquo; &mdash;."""
+    return html.escape(text).replace("“", "&ldquo;").replace("”", "&rdquo;").replace("—", "&mdash;")
+
+
 def gov(page: Page) -> str:
     out = []
     for section in page.sections:
@@ -255,8 +289,8 @@ def gov(page: Page) -> str:
             cut = page.rng.randint(5, max(6, len(text) - 5))
             out.append(
                 '<p style="line-height: 2em; text-indent: 0px;" align="justify"><font face="仿宋_GB2312" '
-                f'size="3"><span style="font-size: 16px">&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(text[:cut])}</span>'
-                f'<span style="font-family: 仿宋_GB2312">{html.escape(text[cut:])}</span></font></p>'
+                f'size="3"><span style="font-size: 16px">&nbsp;&nbsp;&nbsp;&nbsp;{_entities(text[:cut])}</span>'
+                f'<span style="font-family: 仿宋_GB2312">{_entities(text[cut:])}</span></font></p>'
             )
     body = "".join(out)
     return (
@@ -264,7 +298,7 @@ def gov(page: Page) -> str:
         f'<table class="main" width="1000" align="center"><tr><td class="title" align="center">'
         f'<div class="tit">{html.escape(page.title)}</div></td></tr>'
         f'<tr><td class="info" align="center">{page.mark(f"发布日期：{page.date[:10]}")}&nbsp;&nbsp;'
-        f'{page.mark(f"信息来源：{page.source}")}&nbsp;&nbsp;{page.mark("【字体：大 中 小】")}</td></tr>'
+        f"{page.mark(f'信息来源：{page.source}')}&nbsp;&nbsp;{page.mark('【字体：大 中 小】')}</td></tr>"
         f'<tr><td><div class="TRS_Editor"><style>.TRS_Editor P{{margin-top:5px;font-family:宋体;}}</style>'
         f'<div class="Custom_UnionStyle">{body}</div></div></td></tr>'
         f'<tr><td align="right">{page.mark("【打印本页】")} {page.mark("【关闭窗口】")}</td></tr></table>'
@@ -278,7 +312,7 @@ def wechat(page: Page) -> str:
         if section["headline"]:
             out.append(
                 '<section style="margin: 20px 0px;text-align: center;"><span style="color: rgb(0, 112, 192);">'
-                f'<strong>{html.escape(section["headline"])}</strong></span></section>'
+                f"<strong>{html.escape(section['headline'])}</strong></span></section>"
             )
         spans = "<br><br>".join(
             f'<span style="font-size: 15px;letter-spacing: 1px;">{html.escape(t)}</span>' for t in section["body"]
@@ -292,10 +326,10 @@ def wechat(page: Page) -> str:
         f'<div class="rich_media_meta_list"><span class="rich_media_meta">{page.mark("原创")}</span>'
         f'<a id="js_name">{page.mark(account)}</a><em id="publish_time">{page.date[:10]}</em></div>'
         f'<div class="rich_media_content" id="js_content" style="visibility: hidden;">{body}'
-        f'<p><span>{page.mark("来源：江北区融媒体中心")}</span></p><p><span>{page.mark(f"编辑：{page.editor}")}'
+        f"<p><span>{page.mark('来源：江北区融媒体中心')}</span></p><p><span>{page.mark(f'编辑：{page.editor}')}"
         f"</span></p></div>"
         f'<div class="rich_media_tool"><a id="js_view_source">{page.mark("阅读原文")}</a>'
-        f'<span>{page.mark("喜欢此内容的人还喜欢")}</span></div>'
+        f"<span>{page.mark('喜欢此内容的人还喜欢')}</span></div>"
         f'<div class="qr_code_pc"><p>{page.mark("微信扫一扫关注该公众号")}</p></div></div></div>'
         '<script>var msg_title = "x"; document.getElementById("js_content").style.visibility = "visible";</script>'
         "</body>"
@@ -308,7 +342,7 @@ def epaper(page: Page) -> str:
     )
     founder = "".join(
         (f"<p><b>{html.escape(s['headline'])}</b></p>" if s["headline"] else "")
-        + "".join(f"<p>　　{html.escape(t)}</p>" for t in s["body"])
+        + "".join(f"<p>　　{_inline(page, t)}</p>" for t in s["body"])
         for s in page.sections
     )
     return (
@@ -352,8 +386,15 @@ def article(page: Page) -> str:
     )
 
 
-MAKERS = {"rmrb": rmrb, "xinhua": xinhua, "gov": gov, "wechat": wechat, "epaper": epaper, "portal": portal,
-          "article": article}
+MAKERS = {
+    "rmrb": rmrb,
+    "xinhua": xinhua,
+    "gov": gov,
+    "wechat": wechat,
+    "epaper": epaper,
+    "portal": portal,
+    "article": article,
+}
 
 
 def make_page(
@@ -396,7 +437,8 @@ def score_page(found, truth: Truth) -> dict:
     found_heads = {_bare(s.headline) for s in found.sections if s.headline}
     paragraphs = [_bare(p) for s in truth.sections for p in s["body"]]
     found_paragraphs = {_bare(p) for s in found.sections for p in s.paragraphs}
-    leaks = sorted({j for j in truth.junk if len(_bare(j)) >= 4 and any(_bare(j) in _bare(b) for b in bodies)})
+    junk = [j for j in truth.junk if len(_bare(j)) >= 4 and _bare(j) not in want]  # 网友评论 may be in the text
+    leaks = sorted({j for j in junk if any(_bare(j) in _bare(b) for b in bodies)})
     leaks += sorted({m.group() for b in bodies for m in MARKUP.finditer(b)})
     scores = {
         "style": truth.style,
@@ -459,6 +501,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the pages (web_NN.html + web_NN.json) here")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="do not write eval/results/web_pages.json")
+    parser.add_argument("--held-out", type=int, nargs="*", default=[], metavar="SEED", help="also score these seeds")
     parser.add_argument("--as-before", action="store_true", help="keep this run's totals as the 'before' figures")
     args = parser.parse_args()
     if args.out:
@@ -468,7 +511,10 @@ def main() -> int:
             (args.out / f"web_{i:02d}.json").write_text(json.dumps(asdict(truth), ensure_ascii=False, indent=1))
     pages = score_corpus(args.pages, args.seed)
     by_style = {style: summary([p for p in pages if p["style"] == style]) for style in STYLES}
-    result = {"seed": args.seed, "all": summary(pages), "by_style": by_style}
+    result = {"seed": args.seed, "all": summary(pages), "by_style": by_style, "held_out": {}}
+    for seed in args.held_out:
+        result["held_out"][str(seed)] = held = summary(score_corpus(args.pages, seed))
+        print(f"held-out seed {seed}: passed {held['passed']:.3f}, {held['pages_with_leaks']} pages with leaks")
     print(f"{'style':<9} {'pages':>5} {'pass':>6} {'title':>6} {'recall':>7} {'prec.':>7} {'subh.':>6} {'leaks':>5}")
     for name, s in [*by_style.items(), ("all", result["all"])]:
         print(
