@@ -64,6 +64,12 @@ _ASIDE_NAME = re.compile(
 _SENTENCE_END = re.compile("[。！？!?][”’」』）)》\"']*$")
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 MIN_ARTICLE_CHARS = 20
+MAX_PAGE_CHARS = 2_000_000  # a longer page (10 MB of inlined scripts, a table of 100,000 rows) is cut here
+_INLINED_DATA = re.compile(r"data:[^\"'()\s>]{256,}")  # an image inlined as base64
+MIN_INDEX_LINKS = 3  # an index lists three articles or more
+INDEX_MAX_BODY = 200  # a page with less text of its own than its headline links is an index
+_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "table", "section", "body"})
+_PAGE_NAME = re.compile(r"^第?\s*[A-Z]?\d+\s*版")  # 第A1版：要闻, a link to another page of the paper
 BODY_LIKE_CHARS = 20  # a block of this many characters outside links, with a sentence mark, reads like body text
 MAX_HEADING_CHARS = 40
 OTHER_BLOCK_COST = 10  # each block of other text (a name, a time, a 回复 link) costs a line's worth more
@@ -245,18 +251,20 @@ def _title(root, title_tag: str | None) -> str | None:
     return candidates[0] if candidates else None
 
 
-def _from_markup(text: str, name: str) -> tuple[str | None, list[tuple[str, str]], list[str]] | None:
-    """Title, (kind, text) parts and left-out lines from the page's article element; None when none is found."""
+def _parse(text: str, name: str):
+    """The page's element tree."""
     import lxml.html
+    from lxml import etree
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its own encoding
     try:
-        root = lxml.html.document_fromstring(text)
-    except (ValueError, lxml.etree.ParserError) as exc:
+        return lxml.html.document_fromstring(text)
+    except (ValueError, etree.ParserError) as exc:
         raise InputError(f"{name}: not a readable HTML page ({exc})") from exc
-    found = root.find(".//title")
-    title = _title(root, found.text_content() if found is not None else None)
-    _tidy(root)
+
+
+def _from_markup(root, title: str | None) -> tuple[str | None, list[tuple[str, str]], list[str]] | None:
+    """Title, (kind, text) parts and left-out lines from the page's article element; None when none is found."""
     _, inside = _container(_blocks(root))
     if not any(b.body_like for b in inside):
         return None
@@ -273,6 +281,24 @@ def _from_markup(text: str, name: str) -> tuple[str | None, list[tuple[str, str]
     while parts and _edge_line(parts[-1][1]):
         notes.append(parts.pop()[1])
     return title, parts, notes
+
+
+def _article_links(root) -> tuple[tuple[str, str], ...]:
+    """The longest list of links that read like headlines (an e-paper page's articles): (headline, href)."""
+    groups: dict[object, dict[str, str]] = {}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        text = _norm(a.text_content())
+        if not href or href.startswith(("#", "javascript:")) or not 4 <= len(text) <= 60:
+            continue
+        if not any(is_cjk(c) for c in text) or _NOT_HEADING.search(text) or _PAGE_NAME.match(text):
+            continue
+        box = a.getparent()
+        while box is not None and box.tag not in _LIST_TAGS:
+            box = box.getparent()
+        groups.setdefault(box, {}).setdefault(href, text)
+    best = max(groups.values(), key=lambda links: sum(map(len, links.values())), default={})
+    return tuple((text, href) for href, text in best.items()) if len(best) >= MIN_INDEX_LINKS else ()
 
 
 def _edge_line(text: str) -> bool:
@@ -309,11 +335,51 @@ def _from_trafilatura(text: str) -> tuple[str | None, list[tuple[str, str]], lis
     return root.get("title"), parts, notes
 
 
+def _without(text: str, opener: str, closer: str) -> str:
+    """``text`` without each run from ``opener`` to ``closer`` (case-insensitive; linear, an unclosed run goes to
+    the end)."""
+    lower, out, pos = text.lower(), [], 0
+    while (start := lower.find(opener, pos)) >= 0:
+        out.append(text[pos:start])
+        end = lower.find(closer, start)
+        pos = len(text) if end < 0 else end + len(closer)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _bounded(text: str) -> tuple[str, str | None]:
+    """A page of at most MAX_PAGE_CHARS: a longer one without its scripts, styles, comments and inlined data,
+    then cut there; the note says so."""
+    if len(text) <= MAX_PAGE_CHARS:
+        return text, None
+    for opener, closer in (("<script", "</script>"), ("<style", "</style>"), ("<!--", "-->")):
+        text = _without(text, opener, closer)
+    text = _INLINED_DATA.sub("data:", text)
+    if len(text) <= MAX_PAGE_CHARS:
+        return text, None
+    return text[:MAX_PAGE_CHARS], (
+        f"the page is {len(text):,} characters long without its scripts and styles: its first "
+        f"{MAX_PAGE_CHARS:,} were read"
+    )
+
+
 def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> Article:
     """A saved web page as an Article: its title, the text before the first subheading as a section without a
-    headline (or, with no subheadings, one section headed by the title), then one section per subheading."""
-    text = decode_bytes(data, name) if isinstance(data, bytes) else data
-    found = _from_markup(text, name) or _from_trafilatura(text)
+    headline (or, with no subheadings, one section headed by the title), then one section per subheading.
+    A page that indexes articles (links that read like headlines, little text of its own) gives an Article
+    without sections whose ``links`` are the (headline, href) of each, and whose notes say so."""
+    text, cut = _bounded(decode_bytes(data, name) if isinstance(data, bytes) else data)
+    root = _parse(text, name)
+    found_title = root.find(".//title")
+    title = _title(root, found_title.text_content() if found_title is not None else None)
+    _tidy(root)
+    links = _article_links(root)
+    found = _from_markup(root, title)
+    own = sum(len(v) for kind, v in found[1] if kind == "p") if found else 0
+    if links and own < INDEX_MAX_BODY and sum(len(t) for t, _ in links) > own:
+        note = f"an index of {len(links)} articles, not an article: read the pages it links to"
+        return Article(doc_id, title, (), source=name, notes=(*([cut] if cut else []), note), links=links)
+    found = found or _from_trafilatura(text)
     if found is None:
         raise InputError(f"{name}: no article text found in the page")
     title, parts, notes = found
@@ -336,7 +402,8 @@ def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> 
     sections = tuple(
         Section(i, head, tuple(paragraphs), f"{doc_id}:{i}") for i, (head, paragraphs) in enumerate(groups)
     )
-    return Article(doc_id, title, sections, source=name, notes=tuple(f"left out: {n}" for n in notes))
+    left_out = tuple(f"left out: {n}" for n in notes)
+    return Article(doc_id, title, sections, source=name, notes=(*([cut] if cut else []), *left_out))
 
 
 def fetch_url(url: str, timeout: float | None = None) -> tuple[bytes, str]:
