@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..article import Article, Section
-from ..text import InputError, clean_line, decode_bytes, is_cjk
+from ..text import InputError, char_bigrams, clean_line, decode_bytes, is_cjk
 
 __all__ = ["fetch_url", "looks_like_html", "read_html"]
 
@@ -67,7 +67,6 @@ MIN_ARTICLE_CHARS = 20
 MAX_PAGE_CHARS = 2_000_000  # a longer page (10 MB of inlined scripts, a table of 100,000 rows) is cut here
 _INLINED_DATA = re.compile(r"data:[^\"'()\s>]{256,}")  # an image inlined as base64
 MIN_INDEX_LINKS = 3  # an index lists three articles or more
-INDEX_MAX_BODY = 200  # a page with less text of its own than its headline links is an index
 _LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "table", "section", "body"})
 _PAGE_NAME = re.compile(r"^第?\s*[A-Z]?\d+\s*版")  # 第A1版：要闻, a link to another page of the paper
 BODY_LIKE_CHARS = 20  # a block of this many characters outside links, with a sentence mark, reads like body text
@@ -227,7 +226,8 @@ def _marked_article(el) -> bool:
 
 
 def _title(root, title_tag: str | None) -> str | None:
-    """The page's headline: the heading its <title> agrees with, else the <title> without the site's name."""
+    """The page's headline: the heading its <title> agrees with, or without a <title> the first heading; None
+    when there is a <title> that no heading agrees with (``_title_part`` then picks a part of it)."""
     candidates = []
     for el in root.iter("h1", "h2", "h3"):
         candidates.append(_norm(el.text_content()))
@@ -246,9 +246,25 @@ def _title(root, title_tag: str | None) -> str | None:
         agreed = [c for c in candidates if c.replace(" ", "") in bare]
         if agreed:
             return max(agreed, key=len)
-        parts = [p for p in _TITLE_SEPARATORS.split(whole) if p]
-        return max(parts, key=len) if parts else None
+        return None
     return candidates[0] if candidates else None
+
+
+def _title_part(title_tag: str, blocks: list[_Block], inside: list[_Block]) -> str | None:
+    """The part of a <title> (标题_政务动态_浙江省人民政府门户网站) that the page prints as a line of its own
+    before its article's text (the nearest such), else the part the article's words share most."""
+    parts = [p for p in _TITLE_SEPARATORS.split(_norm(title_tag)) if p]
+    first = blocks.index(inside[0]) if inside else len(blocks)
+    alone = [b.text for b in blocks[: first + 1] if b.text in parts]
+    if alone:
+        return alone[-1]
+    words = char_bigrams("".join(b.text for b in inside))
+
+    def shared(part: str) -> float:
+        grams = char_bigrams(part)
+        return len(grams & words) / len(grams) if grams else 0.0
+
+    return max(parts, key=shared) if parts else None  # the first of equals
 
 
 def _parse(text: str, name: str):
@@ -263,9 +279,9 @@ def _parse(text: str, name: str):
         raise InputError(f"{name}: not a readable HTML page ({exc})") from exc
 
 
-def _from_markup(root, title: str | None) -> tuple[str | None, list[tuple[str, str]], list[str]] | None:
-    """Title, (kind, text) parts and left-out lines from the page's article element; None when none is found."""
-    _, inside = _container(_blocks(root))
+def _from_markup(inside: list[_Block], title: str | None) -> tuple[str | None, list[tuple[str, str]], list[str]] | None:
+    """The title, (kind, text) parts and left-out lines of the page's article element's blocks (None without any
+    text that reads like an article's)."""
     if not any(b.body_like for b in inside):
         return None
     parts: list[tuple[str, str]] = []
@@ -276,15 +292,16 @@ def _from_markup(root, title: str | None) -> tuple[str | None, list[tuple[str, s
             continue  # a link list inside the article: related stories, 上一篇
         parts.append(("head" if b.is_heading else "p", b.text))
     notes = []
-    while parts and _edge_line(parts[0][1]):
+    while parts and _edge_line(*parts[0]):
         notes.append(parts.pop(0)[1])
-    while parts and _edge_line(parts[-1][1]):
+    while parts and _edge_line(*parts[-1]):
         notes.append(parts.pop()[1])
     return title, parts, notes
 
 
-def _article_links(root) -> tuple[tuple[str, str], ...]:
-    """The longest list of links that read like headlines (an e-paper page's articles): (headline, href)."""
+def _article_links(root) -> tuple[tuple[tuple[str, str], ...], object]:
+    """The longest list of links that read like headlines (an e-paper page's articles): (headline, href) of
+    each, and the element that holds them."""
     groups: dict[object, dict[str, str]] = {}
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
@@ -297,13 +314,17 @@ def _article_links(root) -> tuple[tuple[str, str], ...]:
         while box is not None and box.tag not in _LIST_TAGS:
             box = box.getparent()
         groups.setdefault(box, {}).setdefault(href, text)
-    best = max(groups.values(), key=lambda links: sum(map(len, links.values())), default={})
-    return tuple((text, href) for href, text in best.items()) if len(best) >= MIN_INDEX_LINKS else ()
+    box = max(groups, key=lambda el: sum(map(len, groups[el].values())), default=None)
+    if box is None or len(groups[box]) < MIN_INDEX_LINKS:
+        return (), root
+    return tuple((text, href) for href, text in groups[box].items()), box
 
 
-def _edge_line(text: str) -> bool:
-    """A line at an article's head or foot that is not its text: a date, source, editor or share line."""
-    return bool(_META_LINE.match(text)) or (len(text) < BODY_LIKE_CHARS and not _SENTENCE_MARK.search(text))
+def _edge_line(kind: str, text: str) -> bool:
+    """A line at an article's head or foot that is not its text: a date, source, editor or share line (a short
+    line that says nothing, unless it is a subheading)."""
+    short = kind == "p" and len(text) < BODY_LIKE_CHARS and not _SENTENCE_MARK.search(text)
+    return bool(_META_LINE.match(text)) or short
 
 
 def _from_trafilatura(text: str) -> tuple[str | None, list[tuple[str, str]], list[str]] | None:
@@ -371,20 +392,27 @@ def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> 
     text, cut = _bounded(decode_bytes(data, name) if isinstance(data, bytes) else data)
     root = _parse(text, name)
     found_title = root.find(".//title")
-    title = _title(root, found_title.text_content() if found_title is not None else None)
+    title_tag = found_title.text_content() if found_title is not None else None
+    title = _title(root, title_tag)
     _tidy(root)
-    links = _article_links(root)
-    found = _from_markup(root, title)
+    links, box = _article_links(root)
+    blocks = _blocks(root)
+    container, inside = _container(blocks)
+    if title is None and title_tag:
+        title = _title_part(title_tag, blocks, inside)
+    found = _from_markup(inside, title)
     own = sum(len(v) for kind, v in found[1] if kind == "p") if found else 0
-    if links and own < INDEX_MAX_BODY and sum(len(t) for t, _ in links) > own:
+    in_list = found is None or any(el is container for el in (box, *box.iterancestors()))
+    if links and in_list and sum(len(t) for t, _ in links) > own:  # the page's text is its list of links
         note = f"an index of {len(links)} articles, not an article: read the pages it links to"
         return Article(doc_id, title, (), source=name, notes=(*([cut] if cut else []), note), links=links)
     found = found or _from_trafilatura(text)
     if found is None:
         raise InputError(f"{name}: no article text found in the page")
-    title, parts, notes = found
-    if parts and title and parts[0] == ("head", title):
-        parts = parts[1:]  # the headline the page repeats as a heading
+    found_title, parts, notes = found
+    title = title or found_title
+    if parts and title and parts[0][1] == title:
+        parts = parts[1:]  # the headline the page repeats
     groups: list[tuple[str | None, list[str]]] = [(None, [])]
     for kind, value in parts:
         if kind == "head":
