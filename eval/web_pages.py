@@ -414,6 +414,51 @@ def make_page(
     return doc.encode(encoding, errors="strict"), truth
 
 
+def index_page(posts: list[dict], rng: random.Random) -> tuple[bytes, list[tuple[str, str]]]:
+    """An e-paper page's index: the page image and its map, the page's articles as links (a list or a table),
+    the other pages (第A2版：…), a date picker and a footer; and the (headline, href) a reader should list."""
+    heads = [p["headline"] for p in rng.sample(posts, rng.randint(3, 8))]
+    links = [(h, f"content_{rng.randint(100000, 999999)}.htm") for h in heads]
+    areas = "".join(
+        f'<area shape="rect" coords="0,{i * 90},700,{i * 90 + 80}" href="{u}">' for i, (_, u) in enumerate(links)
+    )
+    if rng.random() < 0.5:
+        items = "".join(f'<li><a href="{u}">{html.escape(h)}</a></li>' for h, u in links)
+        listing = f'<div class="news-list"><ul>{items}</ul></div>'
+    else:
+        rows = "".join(
+            f'<tr><td><img src="dot.gif"></td><td><a href="{u}"><div style="display:inline">{html.escape(h)}</div>'
+            "</a></td></tr>"
+            for h, u in links
+        )
+        listing = f'<table width="100%" class="list">{rows}</table>'
+    desks = ["要闻", "综合", "经济", "社会", "文化", "体育", "专版", "副刊"]
+    pages = "".join(f'<li><a href="node_{i + 1}.htm">第A{i + 1}版：{d}</a></li>' for i, d in enumerate(desks))
+    doc = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>宁波日报数字报-第A1版：要闻</title>'
+        "<script>function showArea(){}</script></head><body>"
+        '<div class="top">宁波日报 <select><option>2022-05-19</option></select> <a href="/past">往期回顾</a></div>'
+        f'<table><tr><td><img src="page.jpg" usemap="#pagemap"><map name="pagemap">{areas}</map></td>'
+        f'<td><div class="title">本版新闻</div>{listing}<div class="bmdh"><h3>版面导航</h3><ul>{pages}</ul></div></td>'
+        "</tr></table><div>本报地址：宁波市宁穿路1901号 浙ICP备12345678号</div></body></html>"
+    )
+    return doc.encode("gbk" if rng.random() < 0.5 else "utf-8"), links
+
+
+def score_indexes(n: int = 8, seed: int = 20261202) -> dict:
+    """Index pages read: how many gave no sections and listed exactly their articles."""
+    from jb_summarize.reading import read_html
+
+    posts = _clean_posts()
+    rng = random.Random(seed + 1)
+    listed = 0
+    for i in range(n):
+        data, links = index_page(posts, random.Random(rng.random()))
+        found = read_html(data, f"index_{i}", f"index_{i}.htm")
+        listed += not found.sections and list(found.links) == links
+    return {"pages": n, "listed": round(listed / n, 3)}
+
+
 def build_corpus(n: int = 42, seed: int = 20261202) -> list[tuple[bytes, Truth]]:
     """``n`` pages, the styles in turn; the first page carries the seed article when ../shared has it."""
     posts = _clean_posts()
@@ -512,6 +557,7 @@ def main() -> int:
     pages = score_corpus(args.pages, args.seed)
     by_style = {style: summary([p for p in pages if p["style"] == style]) for style in STYLES}
     result = {"seed": args.seed, "all": summary(pages), "by_style": by_style, "held_out": {}}
+    result["index_pages"] = score_indexes(8, args.seed)
     for seed in args.held_out:
         result["held_out"][str(seed)] = held = summary(score_corpus(args.pages, seed))
         print(f"held-out seed {seed}: passed {held['passed']:.3f}, {held['pages_with_leaks']} pages with leaks")
@@ -521,6 +567,7 @@ def main() -> int:
             f"{name:<9} {s['pages']:>5} {s['passed']:>6.3f} {s['title_found']:>6.3f} {s['mean_recall']:>7.4f} "
             f"{s['mean_precision']:>7.4f} {s['subheadings_found']:>6.3f} {s['pages_with_leaks']:>5}"
         )
+    print(f"index pages: {result['index_pages']['listed']:.3f} of {result['index_pages']['pages']} listed exactly")
     if args.show_failures:
         for p in pages:
             if not p["passed"]:
