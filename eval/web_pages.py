@@ -236,20 +236,24 @@ def _p(page: Page, text: str, indent: bool) -> str:
     return f'<p style="text-indent: 2em;">{_inline(page, text)}</p>' if indent else f"<p>{_inline(page, text)}</p>"
 
 
-def _plain_body(page: Page, heading: str) -> str:
-    """Paragraphs as <p>, subheadings as <h2>/<h3> or as <p><strong> inline, by the page's choice."""
+def _marked_up(page: Page, head, paragraphs) -> list[str]:
+    """Each section as markup: ``head(headline)`` where it has one, then ``paragraphs(body)``."""
     out = []
-    indent = page.rng.random() < 0.5
     for section in page.sections:
         if section["headline"]:
-            h = html.escape(section["headline"])
-            out.append(
-                {"h": f"<{heading}>{h}</{heading}>", "strong": f"<p><strong>{h}</strong></p>"}[
-                    "strong" if page.rng.random() < 0.5 else "h"
-                ]
-            )
-        out.extend(_p(page, p, indent) for p in section["body"])
-    return "".join(out)
+            out.append(head(html.escape(section["headline"])))
+        out.extend(paragraphs(section["body"]))
+    return out
+
+
+def _plain_body(page: Page, heading: str) -> str:
+    """Paragraphs as <p>, subheadings as <h2>/<h3> or as <p><strong> inline, by the page's choice."""
+    indent = page.rng.random() < 0.5
+
+    def head(h: str) -> str:
+        return f"<p><strong>{h}</strong></p>" if page.rng.random() < 0.5 else f"<{heading}>{h}</{heading}>"
+
+    return "".join(_marked_up(page, head, lambda body: [_p(page, t, indent) for t in body]))
 
 
 def rmrb(page: Page) -> str:
@@ -281,18 +285,16 @@ def _entities(text: str) -> str:
 
 
 def gov(page: Page) -> str:
-    out = []
-    for section in page.sections:
-        if section["headline"]:
-            out.append(f'<p><strong><font face="黑体">{html.escape(section["headline"])}</font></strong></p>')
-        for text in section["body"]:
-            cut = page.rng.randint(5, max(6, len(text) - 5))
-            out.append(
-                '<p style="line-height: 2em; text-indent: 0px;" align="justify"><font face="仿宋_GB2312" '
-                f'size="3"><span style="font-size: 16px">&nbsp;&nbsp;&nbsp;&nbsp;{_entities(text[:cut])}</span>'
-                f'<span style="font-family: 仿宋_GB2312">{_entities(text[cut:])}</span></font></p>'
-            )
-    body = "".join(out)
+    def soup(text: str) -> str:
+        cut = page.rng.randint(5, max(6, len(text) - 5))
+        return (
+            '<p style="line-height: 2em; text-indent: 0px;" align="justify"><font face="仿宋_GB2312" '
+            f'size="3"><span style="font-size: 16px">&nbsp;&nbsp;&nbsp;&nbsp;{_entities(text[:cut])}</span>'
+            f'<span style="font-family: 仿宋_GB2312">{_entities(text[cut:])}</span></font></p>'
+        )
+
+    head = '<p><strong><font face="黑体">{}</font></strong></p>'.format
+    body = "".join(_marked_up(page, head, lambda texts: [soup(t) for t in texts]))
     return (
         f'<body><table width="100%"><tr><td>{page.nav()}</td></tr></table>{page.crumbs()}'
         f'<table class="main" width="1000" align="center"><tr><td class="title" align="center">'
@@ -307,18 +309,18 @@ def gov(page: Page) -> str:
 
 
 def wechat(page: Page) -> str:
-    out = []
-    for section in page.sections:
-        if section["headline"]:
-            out.append(
-                '<section style="margin: 20px 0px;text-align: center;"><span style="color: rgb(0, 112, 192);">'
-                f"<strong>{html.escape(section['headline'])}</strong></span></section>"
-            )
-        spans = "<br><br>".join(
-            f'<span style="font-size: 15px;letter-spacing: 1px;">{html.escape(t)}</span>' for t in section["body"]
+    head = (
+        '<section style="margin: 20px 0px;text-align: center;"><span style="color: rgb(0, 112, 192);">'
+        "<strong>{}</strong></span></section>"
+    ).format
+
+    def spans(texts: list[str]) -> list[str]:
+        inner = "<br><br>".join(
+            f'<span style="font-size: 15px;letter-spacing: 1px;">{html.escape(t)}</span>' for t in texts
         )
-        out.append(f'<section style="line-height: 1.75em;">{spans}</section>')
-    body = "".join(out)
+        return [f'<section style="line-height: 1.75em;">{inner}</section>']
+
+    body = "".join(_marked_up(page, head, spans))
     account = page.site
     return (
         '<body id="activity-detail" class="zh_CN"><div class="rich_media_inner"><div id="page-content">'
@@ -341,9 +343,7 @@ def epaper(page: Page) -> str:
         f'<li><a href="content_{1000 + i}.htm">{page.mark(t)}</a></li>' for i, t in enumerate(page.related[:4])
     )
     founder = "".join(
-        (f"<p><b>{html.escape(s['headline'])}</b></p>" if s["headline"] else "")
-        + "".join(f"<p>　　{_inline(page, t)}</p>" for t in s["body"])
-        for s in page.sections
+        _marked_up(page, "<p><b>{}</b></p>".format, lambda b: [f"<p>　　{_inline(page, t)}</p>" for t in b])
     )
     return (
         f'<body><div class="top">{page.mark("宁波日报")} {page.date[:10]} '
@@ -358,12 +358,11 @@ def epaper(page: Page) -> str:
 
 
 def portal(page: Page) -> str:
-    paragraphs = []
-    for section in page.sections:
-        if section["headline"]:
-            paragraphs.append(f"<strong>{html.escape(section['headline'])}</strong>")
-        paragraphs.extend("&nbsp;&nbsp;&nbsp;&nbsp;" + html.escape(t) for t in section["body"])
-    body = "<br><br>".join(paragraphs)
+    body = "<br><br>".join(
+        _marked_up(
+            page, "<strong>{}</strong>".format, lambda b: [f"&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(t)}" for t in b]
+        )
+    )
     return (
         f'<body><table width="980" align="center"><tr><td colspan="2">{page.nav()}</td></tr>'
         f'<tr><td colspan="2">{page.crumbs()}</td></tr><tr><td width="680" valign="top">'
