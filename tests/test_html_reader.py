@@ -338,3 +338,19 @@ def test_generated_web_corpus_meets_the_target(shared_dir) -> None:
     total = web_pages.summary(pages)
     assert total["passed"] >= 0.95, [p for p in pages if not p["passed"]]
     assert total["pages_with_leaks"] == 0 and total["title_found"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '<?xml version="1.0" encoding="gbk"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">',
+        "<!-- saved from url=(0042)http://news.cnnb.com.cn/ -->\n<div class='rm_txt_con'>",
+    ],
+    ids=["xhtml", "fragment"],
+)
+def test_xhtml_and_saved_fragments_are_read_as_pages_not_text(tmp_path, opening) -> None:
+    path = tmp_path / "page.htm"
+    path.write_bytes(f"{opening}<p>{PARAGRAPH}</p><p>{SECOND}</p></div>".encode("gbk"))
+    article = load_article(path)
+    assert article.sections[0].paragraphs == (PARAGRAPH, SECOND)

@@ -25,7 +25,12 @@ from ..text import InputError, char_bigrams, clean_line, decode_bytes, is_cjk
 
 __all__ = ["fetch_url", "looks_like_html", "read_html"]
 
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+# A document (an XHTML one opens with <?xml …?>), or a fragment saved from one (<div class="rm_txt_con">…)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|link|script|style|"
+    rb"div|p|table|article|section|main|span|font|center|h[1-6]|ul|br)\b",
+    re.I | re.S,
+)
 # A dateline, source, editor or share line at the head or foot of a web article: 2022-05-19 10:20 来源：宁波日报
 _META_LINE = re.compile(
     r"^[（(【\[]?\s*(?:\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|来源|作者|编辑|责编|责任编辑|发布时间|发布日期|时间|记者|"
@@ -76,7 +81,8 @@ FETCH_TIMEOUT = 10.0  # seconds: a site that does not answer is an error, not a 
 
 
 def looks_like_html(data: bytes) -> bool:
-    """Bytes that open like an HTML document (a doctype, <html>, <head>, <body>, <meta> or <title>)."""
+    """Bytes that open like an HTML document (a doctype, <html>, <head>, <body>, <meta>, <title>, maybe after
+    an XML declaration) or a fragment of one (<div>, <p>, <table>, <article>, …)."""
     return bool(_HTML_START.match(data[:2048].lstrip(b"\xef\xbb\xbf")))
 
 
