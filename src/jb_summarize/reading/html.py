@@ -10,6 +10,8 @@ element that holds just the article wins, whatever its class is called. The page
 and wholly bold short lines are subheadings, link lists are left out, and date, source, editor and share lines
 at its head and foot go to ``notes``. trafilatura (Apache-2.0) reads a page where no such element is found.
 The title is the heading the page's ``<title>`` agrees with (``标题_宁波新闻_中国宁波网`` gives ``标题``).
+A page whose text is a list of links that read like headlines (an e-paper's page index) is no article: its
+Article has no sections and lists them in ``links``. A page over MAX_PAGE_CHARS is cut there, with a note.
 Bytes are decoded by the library's own UTF-8 / GB18030 / Big5 detection, not by the page's ``<meta charset>``,
 which saved Chinese pages often get wrong.
 """
