@@ -245,7 +245,7 @@ def test_an_index_page_lists_its_articles_and_is_no_article(tmp_path) -> None:
     path = tmp_path / "node_1.htm"
     path.write_text(index_page(), encoding="utf-8")
     article = load_article(path)
-    assert article.sections == ()
+    assert article.sections == () and article.title == "宁波日报数字报-第A1版：要闻"
     assert article.links == tuple((t, f"content_{i}.htm") for i, t in enumerate(INDEX_TITLES))
     assert "an index of 4 articles" in article.notes[-1]
     listed = run_cli("sections", str(path), "--format", "markdown")

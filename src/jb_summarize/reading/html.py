@@ -401,18 +401,18 @@ def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> 
     root = _parse(text, name)
     found_title = root.find(".//title")
     title_tag = found_title.text_content() if found_title is not None else None
-    title = _title(root, title_tag)
+    heading = _title(root, title_tag)
     _tidy(root)
     links, box = _article_links(root)
     blocks = _blocks(root)
     container, inside = _container(blocks)
-    if title is None and title_tag:
-        title = _title_part(title_tag, blocks, inside)
+    title = heading or (_title_part(title_tag, blocks, inside) if title_tag else None)
     found = _from_markup(inside, title)
     own = sum(len(v) for kind, v in found[1] if kind == "p") if found else 0
     in_list = found is None or any(el is container for el in (box, *box.iterancestors()))
     if links and in_list and sum(len(t) for t, _ in links) > own:  # the page's text is its list of links
         note = f"an index of {len(links)} articles, not an article: read the pages it links to"
+        title = heading or (_norm(title_tag) if title_tag else None)  # the page's name: 宁波日报数字报-第A1版：要闻
         return Article(doc_id, title, (), source=name, notes=(*([cut] if cut else []), note), links=links)
     found = found or _from_trafilatura(text)
     if found is None:
