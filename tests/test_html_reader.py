@@ -354,3 +354,23 @@ def test_xhtml_and_saved_fragments_are_read_as_pages_not_text(tmp_path, opening)
     path.write_bytes(f"{opening}<p>{PARAGRAPH}</p><p>{SECOND}</p></div>".encode("gbk"))
     article = load_article(path)
     assert article.sections[0].paragraphs == (PARAGRAPH, SECOND)
+
+
+def test_captions_recommended_stories_and_page_links_stay_out_of_the_body(tmp_path) -> None:
+    third = "慈城古县城保护利用工程全面启动，首批十个项目开工建设，总投资超过三十亿元。"
+    recommended = "".join(  # no class says what they are: their links and dates outweigh their summaries
+        f'<div class="item"><h4><a href="/r{i}">推荐文章标题第{i}篇</a></h4><p>{third[:25]}，记者了解到相关情况……</p>'
+        f"<span>2022-05-1{i}</span></div>"
+        for i in range(6)
+    )
+    path = tmp_path / "sina.html"
+    path.write_text(
+        "<html><head><title>江北投资增长迅速|新浪新闻</title></head><body><h1>江北投资增长迅速</h1><div class='wrap'>"
+        f"<div class='para'>{PARAGRAPH}</div><div class='img_wrapper'><img src='a.jpg'><span>图为老外滩夜景。</span>"
+        f"</div><div class='para'>{SECOND}</div><div class='page'><a href='1'>上一页</a> <a href='2'>2</a> "
+        f"<a href='2'>下一页</a></div><div class='list'>{recommended}</div></div></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.sections[0].paragraphs == (PARAGRAPH, SECOND)
+    assert article.captions == ("图为老外滩夜景。",)

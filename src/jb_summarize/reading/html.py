@@ -78,6 +78,7 @@ _LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "table", "section", "body"})
 _PAGE_NAME = re.compile(r"^第?\s*[A-Z]?\d+\s*版")  # 第A1版：要闻, a link to another page of the paper
 BODY_LIKE_CHARS = 20  # a block of this many characters outside links, with a sentence mark, reads like body text
 MAX_HEADING_CHARS = 40
+MAX_CAPTION_CHARS = 60  # a short text beside a photo, in its <figure> or its wrapper, is the photo's caption
 OTHER_BLOCK_COST = 10  # each block of other text (a name, a time, a 回复 link) costs a line's worth more
 FETCH_TIMEOUT = 10.0  # seconds: a site that does not answer is an error, not a hang
 
@@ -98,6 +99,7 @@ class _Block:
     bold_chars: int
     heading: bool  # inside <h2>-<h6>
     title_tag: bool  # inside <h1>
+    beside_image: bool = False  # in <figcaption>, or in an element that holds an <img>
 
     @property
     def body_like(self) -> bool:
@@ -105,6 +107,10 @@ class _Block:
         return (
             own >= BODY_LIKE_CHARS and self.link_chars * 4 < len(self.text) and bool(_SENTENCE_MARK.search(self.text))
         )
+
+    @property
+    def is_caption(self) -> bool:
+        return self.beside_image and len(self.text) <= MAX_CAPTION_CHARS and not self.link_chars
 
     @property
     def is_heading(self) -> bool:
@@ -123,6 +129,7 @@ def _blocks(root) -> list[_Block]:
     blocks: list[_Block] = []
     parts: list[tuple[str, bool, bool]] = []  # text, in a link, bold
     homes: list[object] = [root]
+    images: dict[object, bool] = {}
     state = {"a": 0, "b": 0, "h": 0, "h1": 0}
 
     def add(text: str | None) -> None:
@@ -136,8 +143,21 @@ def _blocks(root) -> list[_Block]:
         if text:
             link = sum(len(_norm(t)) for t, a, _ in parts if a)
             bold = sum(len(_norm(t)) for t, _, b in parts if b)
+            home = homes[-1]
+            if home not in images:
+                images[home] = home.tag in ("figcaption", "figure") or (  # or a photo's wrapper, not a column
+                    home.find(".//img") is not None and len(home.text_content()) <= 2 * MAX_CAPTION_CHARS
+                )
             blocks.append(
-                _Block(text, homes[-1], min(link, len(text)), min(bold, len(text)), state["h"] > 0, state["h1"] > 0)
+                _Block(
+                    text,
+                    home,
+                    min(link, len(text)),
+                    min(bold, len(text)),
+                    state["h"] > 0,
+                    state["h1"] > 0,
+                    images[home],
+                )
             )
         parts.clear()
 
@@ -199,19 +219,24 @@ def _aside(el, cache: dict) -> bool:
 def _container(blocks: list[_Block]):
     """The element whose body-like text less its other text is largest, and its blocks."""
     gain: dict[object, int] = {}
+    linked: set[object] = set()
+    count: dict[object, int] = {}
     cache: dict = {}
     for b in blocks:
         if _aside(b.home, cache):
             weight = -len(b.text) - OTHER_BLOCK_COST
         elif b.body_like:
             weight = len(b.text)
-        elif b.is_heading or (_SENTENCE_END.search(b.text) and not b.link_chars):
+        elif b.is_heading or (_SENTENCE_END.search(b.text) and b.link_chars * 2 < len(b.text)):
             weight = 0  # a subheading, a short sentence: neither for nor against
         else:
             weight = -len(b.text) - OTHER_BLOCK_COST
         el = b.home
         while el is not None:
             gain[el] = gain.get(el, 0) + weight
+            count[el] = count.get(el, 0) + 1
+            if b.link_chars:
+                linked.add(el)
             el = el.getparent()
     if not gain:
         return None, []
@@ -221,10 +246,14 @@ def _container(blocks: list[_Block]):
     inside = []
     for b in blocks:
         path = [b.home, *b.home.iterancestors()]
-        if any(el is best for el in path):  # and not in comments or related links inside it
-            names = " ".join(f"{el.get('class', '')} {el.get('id', '')}" for el in path[: path.index(best)])
-            if not _ASIDE_NAME.search(names.lower()):
-                inside.append(b)
+        if not any(el is best for el in path):
+            continue
+        below = path[: path.index(best)]  # not in comments or related links inside it, nor in a part of it
+        names = " ".join(f"{el.get('class', '')} {el.get('id', '')}" for el in below)  # that holds links and
+        if not _ASIDE_NAME.search(names.lower()) and not any(
+            gain[el] < 0 and el in linked and count[el] > 1 for el in below
+        ):
+            inside.append(b)  # more other text than article text (recommended stories, 上一页 1 2 3)
     return best, inside
 
 
@@ -298,7 +327,7 @@ def _from_markup(inside: list[_Block], title: str | None) -> tuple[str | None, l
             continue  # the headline the page repeats
         if len(b.text) > 2 and b.link_chars * 2 > len(b.text):
             continue  # a link list inside the article: related stories, 上一篇
-        parts.append(("head" if b.is_heading else "p", b.text))
+        parts.append(("caption" if b.is_caption else "head" if b.is_heading else "p", b.text))
     notes = []
     while parts and _edge_line(*parts[0]):
         notes.append(parts.pop(0)[1])
@@ -421,6 +450,8 @@ def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> 
     title = title or found_title
     if parts and title and parts[0][1] == title:
         parts = parts[1:]  # the headline the page repeats
+    captions = tuple(value for kind, value in parts if kind == "caption")
+    parts = [(kind, value) for kind, value in parts if kind != "caption"]
     groups: list[tuple[str | None, list[str]]] = [(None, [])]
     for kind, value in parts:
         if kind == "head":
@@ -439,7 +470,8 @@ def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> 
         Section(i, head, tuple(paragraphs), f"{doc_id}:{i}") for i, (head, paragraphs) in enumerate(groups)
     )
     left_out = tuple(f"left out: {n}" for n in notes)
-    return Article(doc_id, title, sections, source=name, notes=(*([cut] if cut else []), *left_out))
+    notes = (*([cut] if cut else []), *left_out)
+    return Article(doc_id, title, sections, captions=captions, source=name, notes=notes)
 
 
 def fetch_url(url: str, timeout: float | None = None) -> tuple[bytes, str]:
