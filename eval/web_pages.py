@@ -416,14 +416,20 @@ def make_page(
 def index_page(posts: list[dict], rng: random.Random) -> tuple[bytes, list[tuple[str, str]]]:
     """An e-paper page's index: the page image and its map, the page's articles as links (a list or a table),
     the other pages (第A2版：…), a date picker and a footer; and the (headline, href) a reader should list."""
-    heads = [p["headline"] for p in rng.sample(posts, rng.randint(3, 8))]
-    links = [(h, f"content_{rng.randint(100000, 999999)}.htm") for h in heads]
+    chosen = rng.sample(posts, rng.randint(3, 8))
+    links = [(p["headline"], f"content_{rng.randint(100000, 999999)}.htm") for p in chosen]
     areas = "".join(
         f'<area shape="rect" coords="0,{i * 90},700,{i * 90 + 80}" href="{u}">' for i, (_, u) in enumerate(links)
     )
-    if rng.random() < 0.5:
+    style = rng.random()
+    if style < 0.35:
         items = "".join(f'<li><a href="{u}">{html.escape(h)}</a></li>' for h, u in links)
         listing = f'<div class="news-list"><ul>{items}</ul></div>'
+    elif style < 0.7:  # each article wrapped, with its first words under its headline
+        listing = "".join(
+            f'<div class="item"><h3><a href="{u}">{html.escape(h)}</a></h3><p>{html.escape(p["text"][:45])}…</p></div>'
+            for (h, u), p in zip(links, chosen, strict=True)
+        )
     else:
         rows = "".join(
             f'<tr><td><img src="dot.gif"></td><td><a href="{u}"><div style="display:inline">{html.escape(h)}</div>'

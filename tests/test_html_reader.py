@@ -374,3 +374,19 @@ def test_captions_recommended_stories_and_page_links_stay_out_of_the_body(tmp_pa
     article = load_article(path)
     assert article.sections[0].paragraphs == (PARAGRAPH, SECOND)
     assert article.captions == ("图为老外滩夜景。",)
+
+
+def test_an_index_with_each_articles_first_words_is_still_an_index(tmp_path) -> None:
+    items = "".join(
+        f'<div class="item"><h3><a href="content_{i}.htm">{t}</a></h3><p>{PARAGRAPH[:30]}，{SECOND[:12]}…</p></div>'
+        for i, t in enumerate(INDEX_TITLES)
+    )
+    pages = "".join(f'<li><a href="node_{i}.htm">第A{i}版：要闻</a></li>' for i in range(1, 9))
+    path = tmp_path / "node_1.htm"
+    path.write_text(
+        f"<html><head><title>宁波日报数字报</title></head><body><table><tr><td>{items}"
+        f"<div><h3>版面导航</h3><ul>{pages}</ul></div></td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.sections == () and [t for t, _ in article.links] == INDEX_TITLES

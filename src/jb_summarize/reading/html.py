@@ -74,7 +74,6 @@ MIN_ARTICLE_CHARS = 20
 MAX_PAGE_CHARS = 2_000_000  # a longer page (10 MB of inlined scripts, a table of 100,000 rows) is cut here
 _INLINED_DATA = re.compile(r"data:[^\"'()\s>]{256,}")  # an image inlined as base64
 MIN_INDEX_LINKS = 3  # an index lists three articles or more
-_LIST_TAGS = frozenset({"ul", "ol", "dl", "div", "table", "section", "body"})
 _PAGE_NAME = re.compile(r"^第?\s*[A-Z]?\d+\s*版")  # 第A1版：要闻, a link to another page of the paper
 BODY_LIKE_CHARS = 20  # a block of this many characters outside links, with a sentence mark, reads like body text
 MAX_HEADING_CHARS = 40
@@ -338,19 +337,25 @@ def _from_markup(inside: list[_Block], title: str | None) -> tuple[str | None, l
 
 def _article_links(root) -> tuple[tuple[tuple[str, str], ...], object]:
     """The longest list of links that read like headlines (an e-paper page's articles): (headline, href) of
-    each, and the element that holds them."""
-    groups: dict[object, dict[str, str]] = {}
+    each, and the element that holds them (the nearest holding three of them or more, however each item is
+    wrapped)."""
+    found = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         text = _norm(a.text_content())
         if not href or href.startswith(("#", "javascript:")) or not 4 <= len(text) <= 60:
             continue
-        if not any(is_cjk(c) for c in text) or _NOT_HEADING.search(text) or _PAGE_NAME.match(text):
-            continue
-        box = a.getparent()
-        while box is not None and box.tag not in _LIST_TAGS:
-            box = box.getparent()
-        groups.setdefault(box, {}).setdefault(href, text)
+        if any(is_cjk(c) for c in text) and not _NOT_HEADING.search(text) and not _PAGE_NAME.match(text):
+            found.append((a, href, text))
+    under: dict[object, int] = {}
+    for a, _, _ in found:
+        for el in a.iterancestors():
+            under[el] = under.get(el, 0) + 1
+    groups: dict[object, dict[str, str]] = {}
+    for a, href, text in found:
+        box = next((el for el in a.iterancestors() if under[el] >= MIN_INDEX_LINKS), None)
+        if box is not None:
+            groups.setdefault(box, {}).setdefault(href, text)
     box = max(groups, key=lambda el: sum(map(len, groups[el].values())), default=None)
     if box is None or len(groups[box]) < MIN_INDEX_LINKS:
         return (), root
@@ -391,6 +396,21 @@ def _from_trafilatura(text: str) -> tuple[str | None, list[tuple[str, str]], lis
     while parts and parts[-1][0] == "p" and _META_LINE.match(parts[-1][1]):
         notes.append(parts.pop()[1])
     return root.get("title"), parts, notes
+
+
+def _within(el, outer) -> bool:
+    return any(a is outer for a in (el, *el.iterancestors()))
+
+
+def _is_index(links, box, container, blocks: list[_Block], own: int | None) -> bool:
+    """The page's text is its list of links: no article text (``own`` None), the article element is the list, or
+    an item of it (a summary), or the list lies inside it and outweighs its text."""
+    if own is None or container is box:
+        return True
+    if _within(container, box):  # one item's summary among several
+        summaries = sum(len(b.text) for b in blocks if b.body_like and _within(b.home, box))
+        return own * 2 < summaries
+    return _within(box, container) and sum(len(t) for t, _ in links) > own
 
 
 def _without(text: str, opener: str, closer: str) -> str:
@@ -438,8 +458,7 @@ def read_html(data: bytes | str, doc_id: str = "page", name: str = "<html>") -> 
     title = heading or (_title_part(title_tag, blocks, inside) if title_tag else None)
     found = _from_markup(inside, title)
     own = sum(len(v) for kind, v in found[1] if kind == "p") if found else 0
-    in_list = found is None or any(el is container for el in (box, *box.iterancestors()))
-    if links and in_list and sum(len(t) for t, _ in links) > own:  # the page's text is its list of links
+    if links and _is_index(links, box, container, blocks, own if found else None):
         note = f"an index of {len(links)} articles, not an article: read the pages it links to"
         title = heading or (_norm(title_tag) if title_tag else None)  # the page's name: 宁波日报数字报-第A1版：要闻
         return Article(doc_id, title, (), source=name, notes=(*([cut] if cut else []), note), links=links)
