@@ -155,6 +155,13 @@ def _furniture() -> tuple[str, str]:
     return head, foot
 
 
+def _load(tmp_path, html: str):
+    """The page ``html`` saved as a file and read."""
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    return load_article(path)
+
+
 def _body_text(article) -> str:
     return "".join(s.body for s in article.sections)
 
@@ -263,13 +270,11 @@ def test_an_index_page_lists_its_articles_and_is_no_article(tmp_path) -> None:
 
 def test_an_article_beside_a_long_list_of_links_is_still_an_article(tmp_path) -> None:
     many = "".join(f'<li><a href="/n/{i}.html">{t}{i}</a></li>' for i, t in enumerate(INDEX_TITLES * 5))
-    path = tmp_path / "a.html"
-    path.write_text(
+    article = _load(
+        tmp_path,
         f"<html><body><h1>江北投资增长迅速</h1><div><p>{PARAGRAPH}</p><p>{SECOND}</p><p>{PARAGRAPH}</p>"
         f'<p>{SECOND}</p></div><div class="hot"><ul>{many}</ul></div></body></html>',
-        encoding="utf-8",
     )
-    article = load_article(path)
     assert article.links == () and article.sections[0].paragraphs == (PARAGRAPH, SECOND, PARAGRAPH, SECOND)
 
 
@@ -382,11 +387,9 @@ def test_an_index_with_each_articles_first_words_is_still_an_index(tmp_path) -> 
         for i, t in enumerate(INDEX_TITLES)
     )
     pages = "".join(f'<li><a href="node_{i}.htm">第A{i}版：要闻</a></li>' for i in range(1, 9))
-    path = tmp_path / "node_1.htm"
-    path.write_text(
+    article = _load(
+        tmp_path,
         f"<html><head><title>宁波日报数字报</title></head><body><table><tr><td>{items}"
         f"<div><h3>版面导航</h3><ul>{pages}</ul></div></td></tr></table></body></html>",
-        encoding="utf-8",
     )
-    article = load_article(path)
     assert article.sections == () and [t for t, _ in article.links] == INDEX_TITLES
