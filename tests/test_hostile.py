@@ -500,3 +500,77 @@ def test_run_resume_redoes_edited_sections_and_foreign_records(tmp_path) -> None
     after = _out(jsonl)
     assert all("index" in r for r in after) and len(after) == len(before)
     assert any("3.1万人" in r["summary_zh"] for r in after) and not any("2.5万人" in r["summary_zh"] for r in after)
+
+
+# --- ids in bounded memory ----------------------------------------------------------------------------
+
+
+def test_an_id_set_moves_to_disk_and_keeps_its_answers() -> None:
+    from jb_summarize.records.idset import IdSet
+
+    ids = IdSet(spill_after=10)
+    assert all(ids.add(f"a{i}") for i in range(30)) and ids.on_disk
+    assert not ids.add("a3") and not ids.add("a29") and len(ids) == 30
+    assert "a7" in ids and "a30" not in ids
+    assert ids.add(1) and "1" not in ids and 1 in ids and not ids.add(1)  # a number and a string differ
+    assert ids.add(["a", 1]) and ["a", 1] in ids  # any JSON value
+
+
+def test_duplicates_and_resume_past_the_spill(tmp_path, monkeypatch, capsys) -> None:
+    from jb_summarize.records import idset
+
+    monkeypatch.setattr(idset, "SPILL_AFTER", 5)
+    rows = [{"id": f"d{i}", "text": f"第{i}条新闻。北京下雨。"} for i in range(30)] + [{"id": "d3", "text": "重复。"}]
+    corpus = _jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    assert _summarize(str(corpus), "-o", str(out)) == 1  # finished, one record skipped
+    assert "in.jsonl:31: duplicate id 'd3'" in capsys.readouterr().err
+    done = _out(out)
+    assert [r["id"] for r in done] == [f"d{i}" for i in range(30)]
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done[:17]) + '{"id": "d1')
+    assert _summarize(str(corpus), "-o", str(out), "--resume") == 1
+    assert sorted(r["id"] for r in _out(out)) == sorted(f"d{i}" for i in range(30))
+
+
+def test_a_full_disk_loses_nothing_and_resume_goes_on(tmp_path, monkeypatch, capsys) -> None:
+    import errno
+
+    from jb_summarize.records import RecordWriter
+
+    rows = [{"id": f"d{i}", "text": f"第{i}条新闻。北京下雨。"} for i in range(8)]
+    corpus, out = _jsonl(tmp_path / "in.jsonl", rows), tmp_path / "out.jsonl"
+    write = RecordWriter.write
+
+    def full_after_three(self, record) -> None:  # the disk fills in the middle of the fourth line
+        if self.written == 3:
+            line = json.dumps(record, ensure_ascii=False)
+            self._handle.write(line[: len(line) // 2])
+            self._handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device", str(out))
+        write(self, record)
+
+    monkeypatch.setattr(RecordWriter, "write", full_after_three)
+    assert _summarize(str(corpus), "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err
+    lines = out.read_text().split("\n")
+    assert [json.loads(line)["id"] for line in lines[:3]] == ["d0", "d1", "d2"] and lines[3].startswith('{"id": "d3')
+    meta = json.loads(Path(f"{out}.meta.json").read_text())
+    assert meta["finished"] is False
+    monkeypatch.setattr(RecordWriter, "write", write)  # space again
+    assert _summarize(str(corpus), "-o", str(out), "--resume") == 0
+    assert [r["id"] for r in _out(out)] == [f"d{i}" for i in range(8)]
+
+
+def test_a_corrupt_parquet_file_and_a_file_as_output_dir_are_one_line(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    assert _summarize(str(bad)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{bad}: not a readable Parquet file" in err
+    page = tmp_path / "page.txt"
+    page.write_text("江北区今年新增就业2.5万人。\n", encoding="utf-8")
+    args = ["run", str(page), "--summarizer", "lead", "--no-translate", "--quiet", "--output-dir", str(page)]
+    assert main(args) == 2
+    assert "is a file: name a folder" in capsys.readouterr().err
+    assert page.read_text(encoding="utf-8") == "江北区今年新增就业2.5万人。\n"

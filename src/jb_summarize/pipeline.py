@@ -16,7 +16,7 @@ English.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 from .article import Article, Section
@@ -66,7 +66,7 @@ def summarize_article(
     translator: Translator | None,
     *,
     translate_bodies: bool = True,
-    skip_ids: Collection[str] = (),
+    skip_ids: Container[str] = (),
     group_sentences: int = GROUP_SENTENCES,
 ) -> Iterator[dict[str, Any]]:
     """One record per section: reference headline, Chinese summary, English of both (and of the body),

@@ -26,6 +26,7 @@ from ..records import (
     shard_range,
     write_atomic,
 )
+from ..records.idset import IdSet
 from ..report import FORMATS, render
 from ..tasks import TASKS
 from ..text import read_stdin
@@ -45,19 +46,36 @@ from ._common import (
 EXIT_SKIPPED = 1  # finished, but some input records were skipped
 
 
-def _run_info(runs: dict[int, Any]) -> dict[str, Any] | None:
-    """The provenance of the task calls (model, revision or sha256, backend, decoding, runtime, versions) with
-    their counts summed; None when no call was made."""
-    unique = list(runs.values())
-    if not unique:
-        return None
-    info = unique[-1].to_dict()
-    for key in ("n_inputs", "n_units", "retried", "seconds"):
-        info[key] = sum(getattr(i, key) for i in unique)
-    info["flagged"] = sum(len(i.flagged) for i in unique)
-    info.pop("flag_reasons", None)
-    info["notes"] = sorted({note for i in unique for note in i.notes})
-    return info
+class _RunTotals:
+    """The provenance of a run's task calls (model, revision or sha256, backend, decoding, runtime, versions,
+    from the last call) with their counts summed as the calls come: one RunInfo per chunk is never kept."""
+
+    COUNTS = ("n_inputs", "n_units", "retried", "seconds")
+
+    def __init__(self) -> None:
+        self.last: Any = None
+        self.counts = dict.fromkeys(self.COUNTS, 0)
+        self.flagged = 0
+        self.notes: set[str] = set()
+
+    def add(self, info: Any) -> None:
+        """Count a call once, however many of its records come through."""
+        if info is self.last:
+            return
+        self.last = info
+        for key in self.COUNTS:
+            self.counts[key] += getattr(info, key)
+        self.flagged += len(info.flagged)
+        self.notes.update(info.notes)
+
+    def to_dict(self) -> dict[str, Any] | None:
+        """None when no call was made."""
+        if self.last is None:
+            return None
+        info = self.last.to_dict()
+        info.update(self.counts, flagged=self.flagged, notes=sorted(self.notes))
+        info.pop("flag_reasons", None)
+        return info
 
 
 def _one_line(exc: Exception) -> str:
@@ -108,7 +126,7 @@ def _output_paths(args: argparse.Namespace, scratch: Path | None) -> tuple[Path 
 
 def _checked(args: argparse.Namespace, on_bad: Callable[[BadRecord], None]) -> Iterator[dict[str, Any]]:
     """The usable input records, read as a stream: a bad one, or one whose id came before, goes to ``on_bad``."""
-    seen: set[Any] = set()
+    seen = IdSet()
     if "-" in args.inputs and getattr(args, "stdin_data", None) is None:
         args.stdin_data = read_stdin()  # read once: the inputs are read twice
     records = read_records(
@@ -120,12 +138,11 @@ def _checked(args: argparse.Namespace, on_bad: Callable[[BadRecord], None]) -> I
         stdin_format="jsonl" if getattr(args, "jsonl", False) else "lines" if getattr(args, "lines", False) else "auto",
     )
     for item in records:
-        if isinstance(item, dict) and item["id"] in seen:
+        if isinstance(item, dict) and not seen.add(item["id"]):
             item = BadRecord(item["source"], item["line"], f"duplicate id {item['id']!r}")
         if isinstance(item, BadRecord):
             on_bad(item)
             continue
-        seen.add(item["id"])
         yield item
 
 
@@ -207,12 +224,12 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
         check_replaceable(args.output)
     task = task_from_args(args.command, args)
 
-    runs: dict[int, Any] = {}  # the RunInfo of every task call, for the .meta.json
+    runs = _RunTotals()  # the task calls, for the .meta.json
     failed: list[tuple[Any, str]] = []  # (id, reason) of the records the backend gave no output for
 
     def make_record(row: dict[str, Any], output: str, where: tuple[Any, int]) -> dict[str, Any]:
         info, position = where
-        runs[id(info)] = info
+        runs.add(info)
         reasons = info.flag_reasons.get(str(position), [])
         record = {"id": row["id"], key: output, "model": info.model, "flagged": reasons}
         if isinstance(output, FailedOutput):
@@ -250,7 +267,7 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
             "error": error,
             "fingerprint": fingerprint,
             "settings": settings,
-            "run_info": _run_info(runs),
+            "run_info": runs.to_dict(),
         }
         write_atomic(meta_path, json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
 
@@ -260,7 +277,7 @@ def _run(args: argparse.Namespace, scratch: Path | None) -> int:
         with RecordWriter(records_path, resume=args.resume, overwrite=args.overwrite, retry=retry) as writer:
             opened = True
             if args.resume and writer.done:
-                foreign = sum(1 for r in writer.records() if key not in r)
+                foreign = sum(1 for r in writer.iter_records() if key not in r)
                 if foreign and not args.resume_anyway:
                     raise CLIError(
                         f"--resume: {foreign} record(s) in {records_path} hold no {key!r}: another command's output"

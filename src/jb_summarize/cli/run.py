@@ -229,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
     articles = read_articles(args.input, args.pages, quiet=args.quiet)
     if not any(article.sections for article in articles):
         raise CLIError("the input has no text to summarise")
+    if Path(args.output_dir).exists() and not Path(args.output_dir).is_dir():
+        raise CLIError(f"--output-dir {args.output_dir} is a file: name a folder (made if missing)")
     _check_not_input(articles, args)
     _check_overwrite(articles, args)
     Path(args.output_dir).mkdir(parents=True, exist_ok=True)

@@ -253,10 +253,15 @@ def _rows(
 
 def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
     """A Parquet file's rows, a batch at a time."""
+    import pyarrow
     import pyarrow.parquet as pq
 
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
-        yield from batch.to_pylist()
+    try:
+        batches = pq.ParquetFile(path).iter_batches(batch_size=1024)
+        for batch in batches:
+            yield from batch.to_pylist()
+    except (pyarrow.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({' '.join(str(exc).split())[:200]})") from exc
 
 
 def _dataset_rows(path_or_name: str, split: str | None, hub: bool = False) -> Iterator[dict[str, Any]]:

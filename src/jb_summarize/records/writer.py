@@ -8,13 +8,22 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import filelock
 
-__all__ = ["NotAFileError", "OutputLockedError", "RecordWriter", "check_replaceable", "write_atomic"]
+from .idset import IdSet
+
+__all__ = [
+    "NotAFileError",
+    "OutputLockedError",
+    "RecordWriter",
+    "atomic_file",
+    "check_replaceable",
+    "write_atomic",
+]
 
 Record = dict[str, Any]
 
@@ -49,8 +58,10 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a new temporary file in the same folder, then rename it over ``path``.
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[TextIO]:
+    """A text handle on a new temporary file in ``path``'s folder, renamed over ``path`` when the block ends
+    without an error (and removed when it raises).
 
     The temporary file is created exclusively (a file or link placed there beforehand is never followed),
     and the rename replaces a link at ``path`` rather than writing through it. An existing regular file keeps
@@ -66,12 +77,18 @@ def write_atomic(path: str | Path, text: str) -> None:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
         os.chmod(name, mode)
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through ``atomic_file``: a reader sees the old file or the new one, whole."""
+    with atomic_file(path) as handle:
+        handle.write(text)
 
 
 class RecordWriter:
@@ -93,7 +110,7 @@ class RecordWriter:
         retry: Callable[[Record], bool] | None = None,
     ):
         self.path = Path(path) if path is not None and str(path) != "-" else None
-        self.done: set[Any] = set()  # ids as written (a string and a number are different ids)
+        self.done = IdSet()  # the kept records' ids (a string and a number are different ids)
         self._lock: filelock.BaseFileLock | None = None
         self._lock_path: Path | None = None
         self._handle: TextIO | None = None
@@ -124,27 +141,30 @@ class RecordWriter:
         if exists and not (self.resume or self.overwrite):
             self.close()
             raise FileExistsError(f"{self.path} exists: --resume to continue it, --overwrite to start again")
-        kept = self._valid_records() if self.resume else []
-        if self.retry is not None:
-            again = [r for r in kept if self.retry(r)]
-            self.retried = len(again)
-            kept = [r for r in kept if not self.retry(r)]
-        self.done = {r["id"] for r in kept if isinstance(r["id"], (str, int))}
-        # rewrite without a line an interruption cut short (keeping the file's mode), then append
-        write_atomic(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept))
+        # rewrite, a record at a time, without a line an interruption cut short and without the records to do
+        # again (keeping the file's mode), then append
+        with atomic_file(self.path) as kept:
+            for record in self.iter_records() if self.resume else ():
+                if self.retry is not None and self.retry(record):
+                    self.retried += 1
+                    continue
+                kept.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if isinstance(record["id"], (str, int)):
+                    self.done.add(record["id"])
         self._handle = self.path.open("a", encoding="utf-8")
         return self
 
-    def _valid_records(self) -> list[Record]:
-        records = []
-        if self.path is not None and self.path.exists():
-            # split at "\n" only: str.splitlines() also breaks at U+0085 and U+2028, which JSON strings may hold
-            for line in self.path.read_text(encoding="utf-8", errors="replace").split("\n"):
+    def iter_records(self) -> Iterator[Record]:
+        """The output's records, read one at a time (a line that is not a JSON record is passed over)."""
+        if self.path is None or not self.path.exists():
+            return
+        # lines end at "\n" only: U+0085 and U+2028, which JSON strings may hold, are no line ends here
+        with self.path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
+            for line in handle:
                 with contextlib.suppress(json.JSONDecodeError):
                     record = json.loads(line)
                     if isinstance(record, dict) and "id" in record:
-                        records.append(record)
-        return records
+                        yield record
 
     def write(self, record: Record) -> None:
         assert self._handle is not None
@@ -158,7 +178,8 @@ class RecordWriter:
         return len(self.done) + self.written
 
     def records(self) -> list[Record]:
-        return self._valid_records()
+        """The output's records, all in memory (for reports)."""
+        return list(self.iter_records())
 
     def close(self) -> None:
         if self._handle is not None and self._handle is not sys.stdout:
