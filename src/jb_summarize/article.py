@@ -144,6 +144,7 @@ class Article:
     page_size: tuple[float, float] | None = None  # width, height in points
     furniture: tuple[str, ...] = ()  # header and footer lines, editors' lines, jump lines, column labels
     notes: tuple[str, ...] = ()  # what the reader noticed (a fallback, an unreadable text layer, ...)
+    links: tuple[tuple[str, str], ...] = ()  # a web page that indexes articles (an e-paper's page): (headline, href)
 
     def __iter__(self) -> Iterator[Section]:
         return iter(self.sections)

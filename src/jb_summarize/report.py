@@ -208,13 +208,24 @@ def render_sections(articles: Article | Sequence[Article], fmt: str) -> str:
         for article in articles:
             for record in article.to_records():
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for i, (headline, href) in enumerate(article.links):  # an index page: its articles, no text
+                link = {"id": f"{article.id}@{i}", "index": i, "headline": headline, "href": href, "kind": "link"}
+                out.write(json.dumps(link, ensure_ascii=False) + "\n")
     elif fmt == "tsv":
         rows = [[s.id, s.headline or "", s.n_chars, s.body.replace("\n", "\\n")] for a in articles for s in a.sections]
+        rows += [
+            [f"{a.id}@{i}", headline, 0, f"link: {href}"]
+            for a in articles
+            for i, (headline, href) in enumerate(a.links)
+        ]
         _tsv_rows(out, [["id", "headline", "n_chars", "text"], *rows])
     elif fmt == "markdown":
         for article in articles:
             if article.title or len(articles) > 1:
                 out.write(f"# {_md(article.title or article.id)}\n\n")
+            if article.links:
+                out.write(f"An index of {len(article.links)} articles, not an article; the pages it links to:\n\n")
+                out.write("".join(f"- {_md(headline)} ({_md(href)})\n" for headline, href in article.links) + "\n")
             for s in article.sections:
                 out.write(f"## {s.index}. {_md(s.headline or '(no headline)')}\n\n")
                 out.write("\n\n".join(_md(p) for p in s.paragraphs) + "\n\n")

@@ -95,9 +95,12 @@ def add_pages_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_articles(source: str | None, pages: str | None = None, quiet: bool = False) -> list[Article]:
+def read_articles(
+    source: str | None, pages: str | None = None, quiet: bool = False, indexes: bool = False
+) -> list[Article]:
     """The articles of ``source``: the seed when None, one per page of a PDF (a page that cannot be read is
-    reported on stderr and left out; none readable is an error), else the one article of a text file."""
+    reported on stderr and left out; none readable is an error), else the one article of a text file. A web
+    page that indexes articles (``Article.links``) is kept with ``indexes``, else left out with its reason."""
     if source is None:
         if pages:
             raise CLIError("--pages is for a PDF input")
@@ -115,13 +118,14 @@ def read_articles(source: str | None, pages: str | None = None, quiet: bool = Fa
             total = len(parse_pages(pages or pdf[1], count_pages(pdf[0], str(pdf[0]))))
             found = tqdm(found, total=total, unit="page", desc="reading", leave=False)
         for article in found:
-            if article.sections:
+            if article.sections or (indexes and article.links):
                 articles.append(article)
                 continue
+            where = f"page {article.page}: " if article.page is not None else ""
             reason = unread_reason(article)
-            skipped.append(f"page {article.page}: {reason}")
+            skipped.append(f"{where}{reason}")
             if not quiet:
-                print(f"{PROG}: skipped {source} page {article.page}: {reason}", file=sys.stderr)
+                print(f"{PROG}: skipped {source} {where}{reason}", file=sys.stderr)
     if not articles:
         raise CLIError(f"{source}: nothing to read ({'; '.join(skipped) or 'no text'})")
     return articles

@@ -191,6 +191,18 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return {"task": "run", "model": f"{args.summarizer or args.model} | {translator}", "options": options}
 
 
+def _check_not_input(articles: list[Article], args: argparse.Namespace) -> None:
+    """No output replaces the input itself (``run page.html --output-dir .`` would write its report there)."""
+    for article in articles:
+        source = Path(article.source) if article.source else None
+        if source is None or not source.is_file():
+            continue
+        for suffix in (".jsonl", ".md", ".html", ".summary.json", ".meta.json"):
+            target = Path(args.output_dir) / f"{output_stem(article.id)}{suffix}"
+            if target.exists() and target.samefile(source):
+                raise CLIError(f"{target} is the input: its outputs would replace it; choose another --output-dir")
+
+
 def _check_overwrite(articles: list[Article], args: argparse.Namespace) -> None:
     """An earlier run's records are never replaced without --overwrite, or kept with --resume only when they
     were made with the same models and options (or --resume-anyway)."""
@@ -219,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("the input has no text to summarise")
     if Path(args.output_dir).exists() and not Path(args.output_dir).is_dir():
         raise CLIError(f"--output-dir {args.output_dir} is a file: name a folder (made if missing)")
+    _check_not_input(articles, args)
     _check_overwrite(articles, args)
     Path(args.output_dir).mkdir(parents=True, exist_ok=True)
     PROFILE.reset()

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError("--pages is for a PDF input")
         sys.stdout.write(render_explanation(explain_article(read_text(args.input))))
         return 0
-    sys.stdout.write(render_sections(read_articles(args.input, args.pages), args.format))
+    sys.stdout.write(render_sections(read_articles(args.input, args.pages, indexes=True), args.format))
     return 0
 
 

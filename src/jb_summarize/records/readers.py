@@ -168,8 +168,7 @@ def _stdin(
         except InputError as exc:
             yield BadRecord("<stdin>", None, str(exc).split(": ", 1)[-1])
             return
-        for section in article.sections:
-            yield _record("<stdin>", None, section.id, section.body)
+        yield from _article_records("<stdin>", article)
     else:
         yield _record("<stdin>", None, "stdin", decode_bytes(data, "<stdin>"))
 
@@ -341,8 +340,7 @@ def _input_records(
         except InputError as exc:
             yield BadRecord(name, None, str(exc).split(": ", 1)[-1])
             return
-        for section in article.sections:
-            yield _record(name, None, section.id, section.body)
+        yield from _article_records(name, article)
     elif name.startswith(HUB_PREFIX):
         yield from _rows(_dataset_rows(name[len(HUB_PREFIX) :], split, hub=True), name, text_field, id_field, prefix)
     elif _is_saved_dataset(path):
@@ -405,18 +403,24 @@ def _is_page(head: bytes) -> bool:
     return is_pdf(head) or image_kind(head) is not None or looks_like_html(head)
 
 
+def _article_records(where: str, article) -> Iterator[Record | BadRecord]:
+    """A record per section, or a BadRecord that says why there is none (an unreadable page, an index page)."""
+    from ..reading import unread_reason
+
+    if not article.sections:
+        yield BadRecord(where, None, unread_reason(article))
+    for section in article.sections:
+        yield _record(where, None, section.id, section.body)
+
+
 def _page_file(path: Path, base_id: str) -> Iterator[Record | BadRecord]:
     """One record per section of a PDF's every page (ids ``file.pdf#3:0``) or of a saved web page (ids
     ``page.html:0``); a page or file that cannot be read is a BadRecord that says why."""
-    from ..reading import load_articles, unread_reason
+    from ..reading import load_articles
 
     try:
         for article in load_articles(path, doc_id=base_id):
-            where = f"{path}#{article.page}" if article.page is not None else str(path)
-            if not article.sections:
-                yield BadRecord(where, None, unread_reason(article))
-            for section in article.sections:
-                yield _record(where, None, section.id, section.body)
+            yield from _article_records(f"{path}#{article.page}" if article.page is not None else str(path), article)
     except InputError as exc:
         yield BadRecord(str(path), None, str(exc).split(": ", 1)[-1])
 
