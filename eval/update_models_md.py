@@ -225,7 +225,7 @@ def ocr_markdown() -> str:
         ha, hb = compared["headlines_correct"]
         lines += [
             "",
-            f"Recognition against {compared['baseline']} ({compared['setting']}, the same {compared['pages']} "
+            f"This reader against {compared['baseline']} ({compared['setting']}, the same {compared['pages']} "
             f"pages and detector): body character accuracy {a:.4f} -> {b:.4f}, headlines right {ha} -> {hb} "
             f"of {compared['headlines']}; paired sign-flip test on the pages' character errors p = "
             f"{compared['p_value']}.",
