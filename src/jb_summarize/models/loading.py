@@ -25,6 +25,9 @@ __all__ = ["GENERATOR_OPTIONS", "load_generator", "offline_requested", "provenan
 
 log = logging.getLogger(__name__)
 
+# What an OpenAI-compatible server generator takes (models/server.py).
+_SERVER_OPTIONS = ("base_url", "api_key", "request_timeout", "total_timeout", "max_retries", "seed")
+
 # Options that go to the backend adapter; everything else goes to the task object, and ``batch_size``
 # (inputs decoded at once) to both.
 GENERATOR_OPTIONS = (
@@ -47,12 +50,7 @@ GENERATOR_OPTIONS = (
     "intra_threads",
     "max_batch_tokens",
     "tokenizer",
-    "base_url",
-    "api_key",
-    "request_timeout",
-    "total_timeout",
-    "max_retries",
-    "seed",
+    *_SERVER_OPTIONS,
 )
 _CT2_OPTIONS = ("compute_type", "inter_threads", "intra_threads", "max_batch_tokens")
 
@@ -117,16 +115,7 @@ def _load_generator(
         return generator_from_model(name_or_path, device=device, **{k: options[k] for k in taken if k in options}), None
     name_or_path = str(name_or_path)
     if name_or_path.startswith(SERVER_PREFIX):  # an OpenAI-compatible server: base_url, api_key, ...
-        server_options = (
-            "base_url",
-            "api_key",
-            "request_timeout",
-            "total_timeout",
-            "max_retries",
-            "seed",
-            "batch_size",
-        )
-        taken = {k: options[k] for k in server_options if k in options}
+        taken = {k: options[k] for k in (*_SERVER_OPTIONS, "batch_size") if k in options}
         model = name_or_path.removeprefix(SERVER_PREFIX)
         return OpenAIChatGenerator(model, max_input_tokens=options.get("max_input_tokens"), **taken), None
     spec = get_spec(name_or_path)
