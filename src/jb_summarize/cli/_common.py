@@ -297,12 +297,10 @@ def check_resume(
     old_settings = before.get("settings")
     if old_settings is not None and old_settings.get("model") != settings["model"]:
         differ.append(f"model {old_settings.get('model')!r}, now {settings['model']!r}")
-    if old_settings is not None and old_settings.get("options") != json.loads(json.dumps(settings["options"])):
-        changed = sorted(
-            key
-            for key in set(old_settings.get("options", {})) | set(settings["options"])
-            if old_settings.get("options", {}).get(key) != json.loads(json.dumps(settings["options"].get(key)))
-        )
+    options = json.loads(json.dumps(settings["options"]))  # as the meta holds them (tuples as lists)
+    if old_settings is not None and old_settings.get("options") != options:
+        old_options = old_settings.get("options") or {}
+        changed = sorted(key for key in set(old_options) | set(options) if old_options.get(key) != options.get(key))
         differ.append(f"options {', '.join(changed)}")
     old_input = before.get("fingerprint")
     if fingerprint is not None and old_input is not None and old_input.get("sha256") != fingerprint["sha256"]:

@@ -211,9 +211,10 @@ def _check_overwrite(articles: list[Article], args: argparse.Namespace) -> None:
     if args.resume_anyway and not args.resume:
         raise CLIError("--resume-anyway goes with --resume")
     if args.resume:
+        settings = _settings(args)
         for article in articles:
             meta = Path(args.output_dir) / f"{output_stem(article.id)}.meta.json"
-            check_resume(meta, _settings(args), args.resume_anyway)
+            check_resume(meta, settings, args.resume_anyway)
     if args.resume or args.overwrite:
         return
     for article in articles:

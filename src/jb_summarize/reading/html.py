@@ -204,14 +204,18 @@ def _tidy(root) -> None:
                 parent.text = (parent.text or "") + tail
 
 
+def _names(el) -> str:
+    """An element's class and id, lower-cased: what its name says it holds."""
+    return f"{el.get('class', '')} {el.get('id', '')}".lower()
+
+
 def _aside(el, cache: dict) -> bool:
     """In an element whose class or id says it is no article text (comments, related links, a sidebar, a
     footer, share buttons: the names Readability knows, and their pinyin)."""
     if el is None:
         return False
     if el not in cache:
-        names = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        cache[el] = bool(_ASIDE_NAME.search(names)) or _aside(el.getparent(), cache)
+        cache[el] = bool(_ASIDE_NAME.search(_names(el))) or _aside(el.getparent(), cache)
     return cache[el]
 
 
@@ -248,10 +252,8 @@ def _container(blocks: list[_Block]):
         if not any(el is best for el in path):
             continue
         below = path[: path.index(best)]  # not in comments or related links inside it, nor in a part of it
-        names = " ".join(f"{el.get('class', '')} {el.get('id', '')}" for el in below)  # that holds links and
-        if not _ASIDE_NAME.search(names.lower()) and not any(
-            gain[el] < 0 and el in linked and count[el] > 1 for el in below
-        ):
+        names = " ".join(_names(el) for el in below)  # that holds links and
+        if not _ASIDE_NAME.search(names) and not any(gain[el] < 0 and el in linked and count[el] > 1 for el in below):
             inside.append(b)  # more other text than article text (recommended stories, 上一页 1 2 3)
     return best, inside
 
@@ -270,7 +272,7 @@ def _title(root, title_tag: str | None) -> str | None:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if "title" in (el.get("class", "") + " " + el.get("id", "")).lower():
+        if "title" in _names(el):
             candidates.append(_norm(el.text_content()))
     for el in root.iter("meta"):
         if el.get("property", "").lower() == "og:title" or el.get("name", "").lower() in ("articletitle", "title"):
@@ -327,12 +329,7 @@ def _from_markup(inside: list[_Block], title: str | None) -> tuple[str | None, l
         if len(b.text) > 2 and b.link_chars * 2 > len(b.text):
             continue  # a link list inside the article: related stories, 上一篇
         parts.append(("caption" if b.is_caption else "head" if b.is_heading else "p", b.text))
-    notes = []
-    while parts and _edge_line(*parts[0]):
-        notes.append(parts.pop(0)[1])
-    while parts and _edge_line(*parts[-1]):
-        notes.append(parts.pop()[1])
-    return title, parts, notes
+    return title, parts, _take_edges(parts, _edge_line)
 
 
 def _article_links(root) -> tuple[tuple[tuple[str, str], ...], object]:
@@ -360,6 +357,16 @@ def _article_links(root) -> tuple[tuple[tuple[str, str], ...], object]:
     if box is None or len(groups[box]) < MIN_INDEX_LINKS:
         return (), root
     return tuple((text, href) for href, text in groups[box].items()), box
+
+
+def _take_edges(parts: list[tuple[str, str]], edge) -> list[str]:
+    """The texts of the ``edge(kind, text)`` parts at the head and foot of ``parts``, taken out of it."""
+    notes = []
+    while parts and edge(*parts[0]):
+        notes.append(parts.pop(0)[1])
+    while parts and edge(*parts[-1]):
+        notes.append(parts.pop()[1])
+    return notes
 
 
 def _edge_line(kind: str, text: str) -> bool:
@@ -390,12 +397,7 @@ def _from_trafilatura(text: str) -> tuple[str | None, list[tuple[str, str]], lis
         line = _norm("".join(node.itertext()))
         if line:
             parts.append(("head" if node.tag == "head" else "p", line))
-    notes = []
-    while parts and parts[0][0] == "p" and _META_LINE.match(parts[0][1]):
-        notes.append(parts.pop(0)[1])
-    while parts and parts[-1][0] == "p" and _META_LINE.match(parts[-1][1]):
-        notes.append(parts.pop()[1])
-    return root.get("title"), parts, notes
+    return root.get("title"), parts, _take_edges(parts, lambda kind, text: kind == "p" and bool(_META_LINE.match(text)))
 
 
 def _within(el, outer) -> bool:

@@ -25,6 +25,7 @@ text in, and each one is kept with the cue that made it (``PageLayout.blocks``, 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -230,12 +231,12 @@ def _captions(
             run.append(line)
             last = line.box.bottom
         credited = _credited_lines(run[:MAX_CAPTION_LINES])
-        for line in run[:credited]:
-            roles[id(line)] = ("caption", "right under an image, its lines end in a photo credit")
-        for line in run if not credited else []:  # a credit ends a caption
-            if not set_apart(line):
-                break
-            roles[id(line)] = ("caption", "right under an image, set apart from the body")
+        if credited:  # a credit ends a caption
+            for line in run[:credited]:
+                roles[id(line)] = ("caption", "right under an image, its lines end in a photo credit")
+        else:
+            for line in itertools.takewhile(set_apart, run):
+                roles[id(line)] = ("caption", "right under an image, set apart from the body")
         for line in small:
             beside = (0 <= line.box.x0 - image.x1 <= 3 * line.size) or (0 <= image.x0 - line.box.x1 <= 3 * line.size)
             if beside and line.box.y_overlap(image) >= 0.8 * line.box.height and line.font != body_font:
