@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-quick lint models-md clean
+.PHONY: setup llama-server run test test-quick lint models-md clean
 
 # torch is pinned and installed first: the CPU wheel (2.13.0) is then already there when the
 # [hf] extra's `torch>=2.4` is resolved, so pip never pulls a multi-GB CUDA build.
@@ -41,12 +41,35 @@ $(STAMP): pyproject.toml Makefile
 
 setup: $(STAMP)
 
+# llama.cpp's own server, which batches requests continuously (-np slots), for the tests and benchmarks of the
+# OpenAI-compatible backend (llama-cpp-python's server answers one request at a time). Built from the llama.cpp
+# sources that the same llama-cpp-python sdist carries, with the same AMX guard, only the llama-server target;
+# kept per CPU like the wheel (LLAMA_SERVER_DIR) and copied into the venv, where find_llama_server() looks.
+LLAMA_SERVER_DIR ?= $(HOME)/.cache/jb_summarize/llama-server/$(LLAMA_WHEEL_KEY)
+LLAMA_SERVER_CMAKE_ARGS ?= -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TOOLS=ON \
+	-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
+	-DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF
+$(VENV)/bin/llama-server: $(STAMP)
+	test -x $(LLAMA_SERVER_DIR)/llama-server || { \
+		work=$$(mktemp -d) && \
+		$(PY) -m pip download -q --no-deps --no-binary :all: -d $$work '$(LLAMA_CPP_PYTHON)' && \
+		tar xzf $$work/llama_cpp_python-*.tar.gz -C $$work && \
+		cmake -S $$work/llama_cpp_python-*/vendor/llama.cpp -B $$work/build $(LLAMA_SERVER_CMAKE_ARGS) \
+			-DCMAKE_C_FLAGS="$(LLAMA_CFLAGS)" -DCMAKE_CXX_FLAGS="$(LLAMA_CFLAGS)" >$$work/cmake.log && \
+		cmake --build $$work/build --target llama-server -j $(BUILD_JOBS) >$$work/build.log && \
+		mkdir -p $(LLAMA_SERVER_DIR) && cp $$work/build/bin/llama-server $(LLAMA_SERVER_DIR)/ && \
+		rm -rf $$work; }
+	cp $(LLAMA_SERVER_DIR)/llama-server $@
+
+llama-server: $(VENV)/bin/llama-server
+
 # The main job: fetch the default model (1.1 GB, once) and run the seed article end to end (again: replaced).
 run: $(STAMP)
 	$(VENV)/bin/jb-summarize run --output-dir output --overwrite
 
-# Everything, the real-model tests included (they fetch the 0.5B model, 480 MB, once).
-test: $(STAMP)
+# Everything, the real-model tests included (they fetch the 0.5B model, 480 MB, once), and the tests against
+# llama-server.
+test: $(STAMP) $(VENV)/bin/llama-server
 	$(PY) -m ruff check src tests eval
 	$(PY) eval/rescore_results.py --check   # stored results scored by the current metrics
 	$(PY) eval/update_models_md.py --check  # models.md and README's timings generated from them

@@ -300,33 +300,42 @@ def measure_seed(unit: str, model: str, extra: Sequence[str] = ()) -> dict[str, 
     }
 
 
+SERVERS = {"llama_cpp.server": "openai-server (llama_cpp.server)", "llama-server": "openai-server (llama-server)"}
+
+
 def measure_server(spec: dict[str, Any]) -> dict[str, Any]:
-    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1 serving ``model`` with 2 threads: the whole seed
-    through ``run --model openai:served``, or seed sentences with ``in_flight`` requests at a time."""
+    """An OpenAI-compatible server on 127.0.0.1 serving ``model`` with 2 threads (``server``: llama-cpp-python's,
+    which answers one request at a time, or llama.cpp's llama-server with ``slots`` batched together): the whole
+    seed through ``run --model openai:served`` with ``in_flight`` requests at a time, or seed sentences."""
     from jb_summarize import load_seed_article
     from jb_summarize.glossary import load_glossary
     from jb_summarize.models import get_spec, model_path
     from jb_summarize.models.loading import load_generator
-    from jb_summarize.models.server import serve_llama_cpp
+    from jb_summarize.models.server import serve_llama_cpp, serve_llama_server
     from jb_summarize.tasks.translate import Translator
 
-    model = spec["model"]
-    with serve_llama_cpp(model_path(get_spec(model)), n_threads=2) as url:
+    model, server = spec["model"], spec.get("server", "llama_cpp.server")
+    backend = SERVERS[server]
+    path = model_path(get_spec(model))
+    serving = serve_llama_server(path, slots=spec["slots"]) if server == "llama-server" else serve_llama_cpp(path)
+    in_flight = spec.get("in_flight")
+    with serving as url:
         if spec["what"] == "seed":
-            record = measure_seed("sentence", "openai:served", ["--base-url", url])
-            return {**record, "model": model, "backend": "openai-server (llama_cpp.server)", "part": "server"}
+            batch = ["--batch-size", str(in_flight)] if in_flight else []
+            record = measure_seed("sentence", "openai:served", ["--base-url", url, *batch])
+            return {**record, "model": model, "backend": backend, "part": spec["part"], "batch_size": in_flight}
         generator, _ = load_generator("openai:served", task="translate", base_url=url)
         sentences = [s for section in load_seed_article().sections for s in section.sentences][:SERVER_SENTENCES]
         translator = Translator(generator, glossary=load_glossary(), retry=False)
         begin = time.perf_counter()
-        translator.translate(sentences, batch_size=spec["in_flight"])
+        translator.translate(sentences, batch_size=in_flight)
         seconds = time.perf_counter() - begin
     return {
-        "part": "server",
+        "part": spec["part"],
         "task": "server-throughput",
-        "backend": "openai-server (llama_cpp.server)",
+        "backend": backend,
         "model": model,
-        "batch_size": spec["in_flight"],
+        "batch_size": in_flight,
         "sentences": len(sentences),
         "seconds": round(seconds, 2),
         "sentences_per_s": round(len(sentences) / seconds, 2),
@@ -349,7 +358,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 def _measure(spec: dict[str, Any]) -> dict[str, Any]:
     from jb_summarize.models.cpu import choose_weight_layout, cpu_info
 
-    extra = {"cpu": cpu_info().model, "cpu_kind": cpu_info().kind}
+    extra = {"cpu": cpu_info().model, "cpu_kind": cpu_info().kind, "cpu_generation": cpu_info().generation}
     if spec["kind"] in ("llama-batched", "seed"):
         extra["weight_layout"] = choose_weight_layout(cpu_info().flags).name
     if spec.get("part"):
@@ -381,6 +390,7 @@ def main() -> int:
         "--only",
         default="seq2seq,llm,seed",
         help="comma-separated parts: seq2seq, llm, seed, quality (the seed with --quality best), layout, server, "
+        "llama-server (llama.cpp's batching server: `make llama-server`), "
         "profile (one seed run, default model, with where its time goes)",
     )
     parser.add_argument("--with-reference", action="store_true", help="also the transformers GGUF path (~9 GB)")
@@ -414,6 +424,12 @@ def main() -> int:
         specs.append({"kind": "seed", "unit": "sentence", **common})
         specs.append({"kind": "server", "what": "seed", **common})
         specs += [{"kind": "server", "what": "throughput", "in_flight": n, **common} for n in (1, 8, 32)]
+    if "llama-server" in parts:  # llama.cpp's own server, 8 slots batched together, against in-process
+        common = {"part": "llama-server", "model": LLM_MODELS[1]}
+        served = {"kind": "server", "server": "llama-server", "slots": 8, **common}
+        specs.append({"kind": "seed", "unit": "sentence", **common})
+        specs.append({"what": "seed", "in_flight": 8, **served})
+        specs += [{"what": "throughput", "in_flight": n, **served} for n in (1, 4, 8)]
     if "layout" in parts:
         for layout in ("repacked", "plain"):
             common = {"part": "layout", "model": LLM_MODELS[0], "weight_layout": layout}
@@ -431,12 +447,13 @@ def main() -> int:
         records.append(record)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     measured = {_key(r) for r in records}
-    kinds = {r.get("cpu_kind") for r in records}
-    # rows of parts not measured now, of other CPU kinds, and reference rows not measured again are kept
+    cpus = {_cpu(r) for r in records}
+    # rows of parts not measured now, of other CPUs (kind and generation), and reference rows not measured again
+    # are kept
     kept = [
         p
         for p in previous
-        if _part(p) not in parts or p.get("cpu_kind") not in kinds or (_key(p) not in measured and _is_reference(p))
+        if _part(p) not in parts or _cpu(p) not in cpus or (_key(p) not in measured and _is_reference(p))
     ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(add_ratios(kept + records), indent=1) + "\n")
@@ -466,8 +483,12 @@ def add_ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:
     fields = ("task", "kind", "backend", "model", "batch_size", "num_beams", "inter_threads", "unit")
-    fields += ("weight_layout", "part", "what", "quality", "cpu_kind")
+    fields += ("weight_layout", "part", "what", "quality", "cpu_kind", "cpu_generation")
     return tuple(record.get(k) for k in fields)
+
+
+def _cpu(record: dict[str, Any]) -> tuple[Any, Any]:
+    return record.get("cpu_kind"), record.get("cpu_generation")
 
 
 def _is_reference(record: dict[str, Any]) -> bool:

@@ -59,7 +59,8 @@ def bench_markdown() -> str:
     """The speed tables from eval/results/bench.json (written by eval/bench.py)."""
     path = RESULTS / "bench.json"
     records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    ok = [r for r in records if "error" not in r and r.get("part") not in ("layout", "server", "profile")]
+    apart = ("layout", "server", "llama-server", "profile")  # parts with tables of their own
+    ok = [r for r in records if "error" not in r and r.get("part") not in apart]
     lines = [
         "| part | backend | model | batch | beams | threads | prompt tok/s | generated tok/s | sentences/s "
         "| load s | peak RSS MB | ratio to transformers |",
@@ -112,7 +113,7 @@ def bench_markdown() -> str:
                 f"| {r['weight_layout']} | {what} | `{r['model']}` | {r['seconds']} | {r.get('sentences_per_s', '-')} "
                 f"| {r.get('tokens_per_s', '-')} | {r['peak_rss_mb']} | {cpu_label(r)} |"
             )
-    served = [r for r in records if "error" not in r and r.get("part") == "server"]
+    served = [r for r in records if "error" not in r and r.get("part") in ("server", "llama-server")]
     if served:
         lines += [
             "",
@@ -123,7 +124,7 @@ def bench_markdown() -> str:
         for r in served:
             where = r.get("backend") or "llama.cpp in-process"
             if r.get("task") == "seed-article":
-                what, in_flight = "whole seed article (`run`)", r.get("batch_size", "default")
+                what, in_flight = "whole seed article (`run`)", r.get("batch_size") or "default"
             else:
                 what, in_flight = f"{r['sentences']} seed sentences", r["batch_size"]
             lines.append(
@@ -288,6 +289,8 @@ def levers_markdown() -> str:
 def cpu_label(record: dict) -> str:
     """The CPU a row was measured on, with its kind (AVX2, AVX-512, AMX) where recorded."""
     cpu = record.get("cpu", "-")
+    if record.get("cpu_generation"):  # one model name ("AMD EPYC") covers CPUs of different speeds
+        cpu = f"{cpu} ({record['cpu_generation']})"
     return f"{cpu}, {record['cpu_kind']}" if record.get("cpu_kind") else cpu
 
 

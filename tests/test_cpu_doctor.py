@@ -70,6 +70,16 @@ def test_cpuinfo_is_read_from_the_first_processor(tmp_path) -> None:
     assert info.amx == ["amx_tile", "amx_int8", "amx_bf16"]
     assert "avx512f" in info.features and "fpu" not in info.features
     assert _read_cpuinfo(tmp_path / "missing").flags == frozenset()
+    assert info.generation == ""  # no "cpu family" line
+
+
+def test_the_generation_tells_cpus_of_one_model_name_apart(tmp_path) -> None:
+    # what a cloud VM shows for a Zen 4 EPYC: the model name alone does not say which generation it is
+    text = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\n"
+    text += "model name\t: AMD EPYC\nflags\t\t: fpu avx2 avx512f\n\n"
+    (tmp_path / "cpuinfo").write_text(text)
+    info = _read_cpuinfo(tmp_path / "cpuinfo")
+    assert (info.model, info.generation, info.kind) == ("AMD EPYC", "family 25 model 17", "AVX-512")
 
 
 def _child(monkeypatch, code: str) -> None:

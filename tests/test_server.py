@@ -1,7 +1,9 @@
-"""Issue 15: the backend for OpenAI-compatible servers, against llama-cpp-python's own server on loopback.
+"""Issue 15: the backend for OpenAI-compatible servers, against llama-cpp-python's own server on loopback;
+issue 24: and against llama.cpp's own llama-server, which batches the requests in flight (`make test` builds it).
 
 The fast tests serve the tiny random GGUF (its English is noise; what is tested is the plumbing: order,
-concurrency, flags, errors, stop and resume); the slow test serves the real 0.5B model.
+concurrency, flags, errors, stop and resume, and that llama-server decodes requests together); the slow tests
+serve the real 0.5B model.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ import pytest
 from helpers import run_cli
 from jb_summarize import load_summarizer, load_translator
 from jb_summarize.models import ModelNotAvailableError, ServerUnavailableError
-from jb_summarize.models.server import free_port, serve_llama_cpp
+from jb_summarize.models.server import (
+    find_llama_server,
+    free_port,
+    serve_llama_cpp,
+    serve_llama_server,
+    server_metric,
+)
 
 pytest.importorskip("llama_cpp.server")
 KEY = "test-key-not-a-secret-3141"
@@ -140,14 +148,58 @@ def test_a_server_that_dies_during_a_call_raises_after_its_retries(tiny_gguf) ->
     assert time.monotonic() - start < 15
 
 
-@pytest.mark.slow
-def test_the_seed_through_a_real_model_server(tmp_path) -> None:
+needs_llama_server = pytest.mark.skipif(
+    find_llama_server() is None, reason="no llama-server binary: `make llama-server` builds it (make test does)"
+)
+
+
+@needs_llama_server
+@pytest.mark.parametrize("in_flight", [1, 4])
+def test_llama_server_decodes_the_requests_in_flight_together(tiny_gguf, in_flight) -> None:
+    with serve_llama_server(tiny_gguf, slots=4) as url:
+        summarizer = load_summarizer("openai:served", base_url=url, max_new_tokens=48, batch_size=in_flight)
+        result = summarizer.run(TEXTS)
+        assert len(result.outputs) == len(TEXTS) and not result.info.flagged
+        assert result.info.runtime["requests_in_flight"] == in_flight
+        busy = server_metric(url, "n_busy_slots_per_decode")
+        decodes = server_metric(url, "n_decode_total")
+    # one request at a time: one busy slot per llama_decode call; four in flight: several in each call
+    assert busy == pytest.approx(1.0) if in_flight == 1 else busy > 2.0, busy
+    assert decodes > 0
+
+
+@needs_llama_server
+def test_llama_server_takes_the_backend_options_and_errors(tiny_gguf) -> None:
+    with serve_llama_server(tiny_gguf, slots=2, api_key=KEY) as url:
+        with pytest.raises(ModelNotAvailableError, match="HTTP 401"):
+            load_translator("openai:served", base_url=url, api_key="wrong")
+        translator = load_translator("openai:served", base_url=url, api_key=KEY, batch_size=2, retry=False)
+        translator.generator.max_input_tokens = 100_000  # past the slot's 2,048 tokens: the server rejects it
+        result = translator.run(["江北区。", "江北区经济稳步增长，" * 400 + "。"])
+        assert result.info.flag_reasons["1"] == ["failed"] and result.outputs[1] == ""
+
+
+def test_no_llama_server_binary_is_one_clear_error(tiny_gguf, tmp_path) -> None:
+    with pytest.raises(ModelNotAvailableError, match="make llama-server"):
+        with serve_llama_server(tiny_gguf, binary=tmp_path / "missing"):
+            pass
+
+
+def _real_small_model() -> Path:
     from jb_summarize.models import get_spec, model_path
 
     path = model_path(get_spec("qwen2.5-coder-0.5b-instruct-q4_k_m"))
     if path is None or not path.is_file():
         run_cli("models", "fetch", "qwen2.5-coder-0.5b-instruct-q4_k_m")
-    with serve_llama_cpp(path) as url:
+        path = model_path(get_spec("qwen2.5-coder-0.5b-instruct-q4_k_m"))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("serve", [serve_llama_cpp, pytest.param(serve_llama_server, marks=needs_llama_server)])
+def test_the_seed_through_a_real_model_server(tmp_path, serve) -> None:
+    path = _real_small_model()
+    with serve(path) as url:
         # the main job on the seed (headlines and summaries; the bodies as well take ~3 min on 2 cores)
         proc = run_cli(
             "run",

@@ -40,6 +40,13 @@ AMX_FLAGS = ("amx_tile", "amx_int8", "amx_bf16", "amx_fp16", "amx_complex")
 class CPUInfo:
     model: str
     flags: frozenset[str]
+    family: str = ""  # /proc/cpuinfo's "cpu family" and "model": which generation behind a vague model name
+    model_number: str = ""
+
+    @property
+    def generation(self) -> str:
+        """ "family 25 model 17" (AMD Zen 4 behind a plain "AMD EPYC"), or "" where /proc/cpuinfo has none."""
+        return f"family {self.family} model {self.model_number}" if self.family else ""
 
     @property
     def amx(self) -> list[str]:
@@ -67,7 +74,7 @@ def cpu_kind(flags: frozenset[str] | set[str]) -> str:
 
 
 def _read_cpuinfo(path: Path) -> CPUInfo:
-    model, flags = "", ""
+    model, flags, family, number = "", "", "", ""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -79,7 +86,16 @@ def _read_cpuinfo(path: Path) -> CPUInfo:
             model = value.strip()
         elif key == "flags" and not flags:
             flags = value
-    return CPUInfo(model=model or platform.processor() or platform.machine(), flags=frozenset(flags.split()))
+        elif key == "cpu family" and not family:
+            family = value.strip()
+        elif key == "model" and not number:
+            number = value.strip()
+    return CPUInfo(
+        model=model or platform.processor() or platform.machine(),
+        flags=frozenset(flags.split()),
+        family=family,
+        model_number=number,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -151,12 +167,13 @@ class DecodePlan:
     reason: str
 
 
-# The per-kind rule. A call of N tokens costs less per token the larger N is, and how much less depends on the
-# kind (eval/llama_decode_cost.py, 1.5B Q4_K_M, ms per token): AVX-512 EPYC 31.8 at 1, 10.7 at 32, 9.8 at 64;
-# AVX2-only EPYC 77.3 at 1, 26.5 at 32, 7.0 at 256, 3.9 at 512. n_batch 512 lets prompt reading use the
-# cheapest calls on every kind. 32 sequences in flight is what the whole-seed timings of every kind were
-# measured with (models.md); a larger batch_size for AVX2 follows from the table but is not measured yet,
-# so it is not the default there either.
+# The per-kind rule. A call of N tokens costs less per token the larger N is, up to about 32-64 tokens a call
+# (eval/llama_decode_cost.py, 1.5B Q4_K_M, ms per token): AVX-512 EPYC 31.8-44 at 1, 10.7-17.6 at 32, 9.8-12.9
+# at 64, 11.9-12.8 at 128-512 (two machines); one generation step of 32, 48 or 64 sequences 15.0, 14.6, 15.0;
+# AVX2-only EPYC 77.3 at 1, 26.5 at 32, 20.2-23.1 at 64. Past that a token costs about the same: the AVX2 figures
+# of 7.0 ms at 256 and 3.9 at 512 were an artifact of the tool (its calls over 100 tokens carried 100). So more
+# than 32 sequences in flight gains little on AVX-512 (measured), and perhaps 15-25% on AVX2 (from the 64-token
+# call, not measured on a whole run there, so not the default). n_batch 512 reads prompts in the fewest calls.
 _PLANS = {
     "AMX": (512, 32, "AMX Xeon: measured at 32 sequences and n_batch 512 (121.3 s whole seed)"),
     "AVX-512": (512, 32, "AVX-512: 32 sequences already reach ~10 ms/token; n_batch 512 for prompts"),

@@ -417,6 +417,7 @@ class LlamaCppGenerator(TextGenerator):
         return {
             "cpu": cpu_info().model,
             "cpu_kind": cpu_info().kind,
+            "cpu_generation": cpu_info().generation,
             "weight_layout": self.weight_layout.name,
             "n_threads": self.n_threads,
         }

@@ -2,8 +2,9 @@
 phase of a job (``with phase("translate"): ...``; nested phases read ``article/translate``).
 
 The llama.cpp backend records into ``PROFILE``; ``jb-summarize run`` writes it into the run's .meta.json
-and ``eval/bench.py`` prints it. A call's cost per token falls steeply with its size (``eval/llama_decode_cost.py``),
-so the tokens-per-call histogram says whether a phase runs in the CPU's fast regime.
+and ``eval/bench.py`` prints it. A call's cost per token falls steeply with its size up to about 32-64 tokens and
+little after (``eval/llama_decode_cost.py``), so the tokens-per-call histogram says how much of a phase runs in
+small, dear calls.
 """
 
 from __future__ import annotations

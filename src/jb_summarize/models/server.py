@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -36,11 +37,15 @@ from .hub import ModelNotAvailableError
 __all__ = [
     "API_KEY_ENV",
     "BASE_URL_ENV",
+    "LLAMA_SERVER_ENV",
     "PREFIX",
     "OpenAIChatGenerator",
     "ServerUnavailableError",
+    "find_llama_server",
     "free_port",
     "serve_llama_cpp",
+    "serve_llama_server",
+    "server_metric",
 ]
 
 PREFIX = "openai:"
@@ -303,6 +308,56 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+LLAMA_SERVER_ENV = "JB_SUMMARIZE_LLAMA_SERVER"
+
+
+def find_llama_server() -> Path | None:
+    """llama.cpp's own ``llama-server`` binary: ``$JB_SUMMARIZE_LLAMA_SERVER``, else the one beside this
+    Python (``make test`` builds it into the venv), else the first on PATH; None if there is none."""
+    named = os.environ.get(LLAMA_SERVER_ENV)
+    if named:
+        return Path(named)
+    beside = Path(sys.executable).parent / "llama-server"
+    if beside.is_file():
+        return beside
+    found = shutil.which("llama-server")
+    return Path(found) if found else None
+
+
+def server_metric(url: str, name: str) -> float:
+    """A llama-server metric (``llamacpp:NAME`` of its ``/metrics``) from its ``/v1`` URL."""
+    import httpx
+
+    text = httpx.get(f"{url.removesuffix('/v1')}/metrics", timeout=5).text
+    for line in text.splitlines():
+        if line.startswith(f"llamacpp:{name} "):
+            return float(line.split()[1])
+    raise KeyError(f"llama-server reports no metric {name}")
+
+
+@contextlib.contextmanager
+def _serving(command: list[str], url: str, name: str, ready_timeout: float) -> Iterator[str]:
+    """Start ``command``, yield ``url`` once its ``/models`` answers, and always stop it."""
+    import httpx
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {process.returncode}")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/models", timeout=2).status_code in (200, 401):
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer within {ready_timeout:.0f} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+
+
 @contextlib.contextmanager
 def serve_llama_cpp(
     model: str | Path,
@@ -315,27 +370,44 @@ def serve_llama_cpp(
     ready_timeout: float = 120.0,
 ) -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server (its ``server`` extra) on 127.0.0.1 serving a GGUF file as
-    ``alias``: yields the ``/v1`` URL once it answers, and always stops it. For tests and benchmarks."""
-    import httpx
-
+    ``alias``: yields the ``/v1`` URL once it answers, and always stops it. It answers one request at a
+    time. For tests and benchmarks."""
     port = port or free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(n_threads)]
     command += ["--api_key", api_key] if api_key else []
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + ready_timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited with code {process.returncode}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/models", timeout=2).status_code in (200, 401):
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"llama_cpp.server did not answer within {ready_timeout:.0f} s")
-            time.sleep(0.2)
+    with _serving(command, f"http://127.0.0.1:{port}/v1", "llama_cpp.server", ready_timeout) as url:
         yield url
-    finally:
-        process.kill()
-        process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def serve_llama_server(
+    model: str | Path,
+    *,
+    slots: int = 4,
+    alias: str = "served",
+    port: int | None = None,
+    api_key: str | None = None,
+    n_threads: int = 2,
+    n_ctx: int = 2048,
+    binary: str | Path | None = None,
+    ready_timeout: float = 120.0,
+) -> Iterator[str]:
+    """llama.cpp's own ``llama-server`` on 127.0.0.1 serving a GGUF file as ``alias`` with ``slots`` requests
+    decoded together (continuous batching), ``n_ctx`` tokens each: yields the ``/v1`` URL once it answers,
+    and always stops it. Its Prometheus ``/metrics`` are on (``server_metric``). ``binary``: default
+    ``find_llama_server()``. For tests and benchmarks."""
+    binary = Path(binary) if binary else find_llama_server()
+    if binary is None or not binary.is_file():
+        raise ModelNotAvailableError(
+            f"no llama-server binary (`make llama-server` builds one into the venv, or set {LLAMA_SERVER_ENV})"
+        )
+    port = port or free_port()
+    command = [str(binary), "--model", str(model), "--alias", alias, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--ctx-size", str(n_ctx * slots), "--parallel", str(slots), "--threads", str(n_threads)]
+    command += ["--threads-batch", str(n_threads), "--cont-batching", "--no-webui", "--metrics"]
+    # as the in-process backend decodes: flash attention and an 8-bit KV cache
+    command += ["--flash-attn", "on", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0"]
+    command += ["--api-key", api_key] if api_key else []
+    with _serving(command, f"http://127.0.0.1:{port}/v1", "llama-server", ready_timeout) as url:
+        yield url
