@@ -87,15 +87,17 @@ def bench_markdown() -> str:
         lines += [
             "",
             "| whole seed article (`jb-summarize run`) | model | translation unit | seconds "
-            "| of which the article in brief | peak RSS MB | lead section BLEU | flagged fields |",
-            "|---|---|---|---|---|---|---|---|",
+            "| of which the article in brief | peak RSS MB | lead section BLEU | flagged fields | CPU |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for r in seeds:
+            bleu = f"{r['lead_section_bleu']:.1f}" if r.get("lead_section_bleu") is not None else "-"
+            cpu = cpu_label(r) + (f" ({r['measured_by']})" if r.get("measured_by") else "")
             lines.append(
                 f"| summaries, bilingual headlines, full English | `{r['model']}` "
                 f"| {r['unit']}{', quality best' if r.get('quality') == 'best' else ''} | {r['seconds']} "
-                f"| {r.get('article_summary_seconds') or '-'} | {r['peak_rss_mb']} | {r['lead_section_bleu']:.1f} "
-                f"| {r['flagged_fields']} |"
+                f"| {r.get('article_summary_seconds') or '-'} | {r['peak_rss_mb']} | {bleu} "
+                f"| {r.get('flagged_fields', '-')} | {cpu} |"
             )
     lines += profile_markdown([r for r in records if "error" not in r and r.get("part") == "profile"])
     layouts = [r for r in records if "error" not in r and r.get("part") == "layout"]
@@ -333,7 +335,8 @@ def quickstart_markdown() -> str:
     ]
     lines = ["| CPU | model | seconds | peak RSS MB |", "|---|---|---|---|"]
     for r in runs:
-        lines.append(f"| {cpu_label(r)} (2 cores) | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
+        by = f" ({r['measured_by']})" if r.get("measured_by") else ""
+        lines.append(f"| {cpu_label(r)} (2 cores){by} | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
     return "\n".join(lines) + "\n"
 
 
