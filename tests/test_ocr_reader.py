@@ -191,3 +191,26 @@ def test_a_skewed_scan_is_straightened_first(page_png) -> None:
     assert page.lines[0].text == HEADLINE
     straight = read_image(page_png, name="page.png")
     assert not any("turned" in note for note in straight.notes)
+
+
+def test_a_credited_caption_beside_a_photo_is_kept_out_and_the_row_under_it_is_body() -> None:
+    # as OCR read a generated feature page: no fonts, sizes that wobble; the caption sits to the right of the
+    # photo at its foot, credit first; right under the photo the two body columns start
+    from jb_summarize.reading import Box, Page, TextLine, analyse_page
+
+    photo = Box(30, 100, 380, 280)
+    lines = [TextLine("江北区推进城市更新", Box(30, 60, 300, 84), 22.0)]
+    lines += [
+        TextLine("供图区委宣传部", Box(393, 258, 456, 265), 9.0),
+        TextLine("甬江北岸夜景。", Box(393, 270, 451, 279), 7.9),
+    ]
+    columns = ["全年完成投资一百七十八亿元，同比增长", "新增就业两万五千人，城乡居民收入稳步"]
+    for row in range(6):
+        for col, x in enumerate((47, 226)):
+            size = 9.0 if row == 0 else 8.4  # the first row read a little larger
+            lines.append(TextLine(columns[col], Box(x, 292 + 13 * row, x + 150, 292 + 13 * row + size), size))
+    page = Page(1, 600, 420, lines, images=[photo])
+    roles = {b.text: b.role for b in analyse_page(page).blocks}
+    assert roles.get("甬江北岸夜景。") == "caption" and roles.get("供图区委宣传部") in ("caption", "credit")
+    body = "".join(b.text for b in analyse_page(page).blocks if b.role == "body")
+    assert body.count(columns[0]) == 6  # the first row under the photo is not taken for its caption

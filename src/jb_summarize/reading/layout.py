@@ -25,7 +25,6 @@ text in, and each one is kept with the cue that made it (``PageLayout.blocks``, 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -235,12 +234,32 @@ def _captions(
             for line in run[:credited]:
                 roles[id(line)] = ("caption", "right under an image, its lines end in a photo credit")
         else:
-            for line in itertools.takewhile(set_apart, run):
+            # a caption has its row under the image to itself: a line with another beside it under the same
+            # image is the first row of body columns
+            rows = [
+                x for x in run if not any(o is not x and o.box.y_overlap(x.box) > 0.5 * x.box.height for o in under)
+            ]
+            alone = {id(x) for x in rows}
+            for line in run:
+                if id(line) not in alone or not set_apart(line):
+                    break
                 roles[id(line)] = ("caption", "right under an image, set apart from the body")
-        for line in small:
-            beside = (0 <= line.box.x0 - image.x1 <= 3 * line.size) or (0 <= image.x0 - line.box.x1 <= 3 * line.size)
-            if beside and line.box.y_overlap(image) >= 0.8 * line.box.height and line.font != body_font:
+        beside = [
+            x
+            for x in small
+            if ((0 <= x.box.x0 - image.x1 <= 3 * x.size) or (0 <= image.x0 - x.box.x1 <= 3 * x.size))
+            and x.box.y_overlap(image) >= 0.8 * x.box.height
+        ]
+        beside.sort(key=lambda x: x.box.top)
+        # beside an image: its caption is in another font, or a few short lines with a photo credit among them
+        with_credit = len(beside) <= MAX_CAPTION_LINES and any(
+            _CREDIT_END.search(t) or _CREDIT.match(t) for t in (clean_line(x.text) for x in beside)
+        )
+        for line in beside:
+            if line.font != body_font:
                 roles[id(line)] = ("caption", "beside an image, in another font than the body's")
+            elif with_credit:
+                roles[id(line)] = ("caption", "beside an image, with a photo credit among its lines")
     for line in lines:
         text = clean_line(line.text)
         if id(line) in roles and _CREDIT.search(text) and 4 <= len(text) <= 12 and "。" not in text:
