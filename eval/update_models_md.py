@@ -92,12 +92,11 @@ def bench_markdown() -> str:
         ]
         for r in seeds:
             bleu = f"{r['lead_section_bleu']:.1f}" if r.get("lead_section_bleu") is not None else "-"
-            cpu = cpu_label(r) + (f" ({r['measured_by']})" if r.get("measured_by") else "")
             lines.append(
                 f"| summaries, bilingual headlines, full English | `{r['model']}` "
                 f"| {r['unit']}{', quality best' if r.get('quality') == 'best' else ''} | {r['seconds']} "
                 f"| {r.get('article_summary_seconds') or '-'} | {r['peak_rss_mb']} | {bleu} "
-                f"| {r.get('flagged_fields', '-')} | {cpu} |"
+                f"| {r.get('flagged_fields', '-')} | {cpu_label(r)} |"
             )
     lines += profile_markdown([r for r in records if "error" not in r and r.get("part") == "profile"])
     layouts = [r for r in records if "error" not in r and r.get("part") == "layout"]
@@ -293,7 +292,8 @@ def cpu_label(record: dict) -> str:
     cpu = record.get("cpu", "-")
     if record.get("cpu_generation"):  # one model name ("AMD EPYC") covers CPUs of different speeds
         cpu = f"{cpu} ({record['cpu_generation']})"
-    return f"{cpu}, {record['cpu_kind']}" if record.get("cpu_kind") else cpu
+    label = f"{cpu}, {record['cpu_kind']}" if record.get("cpu_kind") else cpu
+    return label + (f" ({record['measured_by']})" if record.get("measured_by") else "")
 
 
 def profile_markdown(records: list[dict]) -> list[str]:
@@ -335,8 +335,7 @@ def quickstart_markdown() -> str:
     ]
     lines = ["| CPU | model | seconds | peak RSS MB |", "|---|---|---|---|"]
     for r in runs:
-        by = f" ({r['measured_by']})" if r.get("measured_by") else ""
-        lines.append(f"| {cpu_label(r)} (2 cores){by} | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
+        lines.append(f"| {cpu_label(r)} (2 cores) | `{r['model']}` | {r['seconds']} | {r['peak_rss_mb']} |")
     return "\n".join(lines) + "\n"
 
 

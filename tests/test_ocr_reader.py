@@ -209,8 +209,8 @@ def test_a_credited_caption_beside_a_photo_is_kept_out_and_the_row_under_it_is_b
         for col, x in enumerate((47, 226)):
             size = 9.0 if row == 0 else 8.4  # the first row read a little larger
             lines.append(TextLine(columns[col], Box(x, 292 + 13 * row, x + 150, 292 + 13 * row + size), size))
-    page = Page(1, 600, 420, lines, images=[photo])
-    roles = {b.text: b.role for b in analyse_page(page).blocks}
+    blocks = analyse_page(Page(1, 600, 420, lines, images=[photo])).blocks
+    roles = {b.text: b.role for b in blocks}
     assert roles.get("甬江北岸夜景。") == "caption" and roles.get("供图区委宣传部") in ("caption", "credit")
-    body = "".join(b.text for b in analyse_page(page).blocks if b.role == "body")
+    body = "".join(b.text for b in blocks if b.role == "body")
     assert body.count(columns[0]) == 6  # the first row under the photo is not taken for its caption

@@ -236,10 +236,9 @@ def _captions(
         else:
             # a caption has its row under the image to itself: a line with another beside it under the same
             # image is the first row of body columns
-            rows = [
-                x for x in run if not any(o is not x and o.box.y_overlap(x.box) > 0.5 * x.box.height for o in under)
-            ]
-            alone = {id(x) for x in rows}
+            alone = {
+                id(x) for x in run if not any(o is not x and o.box.y_overlap(x.box) > 0.5 * x.box.height for o in under)
+            }
             for line in run:
                 if id(line) not in alone or not set_apart(line):
                     break
@@ -250,7 +249,6 @@ def _captions(
             if ((0 <= x.box.x0 - image.x1 <= 3 * x.size) or (0 <= image.x0 - x.box.x1 <= 3 * x.size))
             and x.box.y_overlap(image) >= 0.8 * x.box.height
         ]
-        beside.sort(key=lambda x: x.box.top)
         # beside an image: its caption is in another font, or a few short lines with a photo credit among them
         with_credit = len(beside) <= MAX_CAPTION_LINES and any(
             _CREDIT_END.search(t) or _CREDIT.match(t) for t in (clean_line(x.text) for x in beside)
