@@ -55,8 +55,9 @@ $(VENV)/bin/llama-server: $(STAMP)
 		$(PY) -m pip download -q --no-deps --no-binary :all: -d $$work '$(LLAMA_CPP_PYTHON)' && \
 		tar xzf $$work/llama_cpp_python-*.tar.gz -C $$work && \
 		cmake -S $$work/llama_cpp_python-*/vendor/llama.cpp -B $$work/build $(LLAMA_SERVER_CMAKE_ARGS) \
-			-DCMAKE_C_FLAGS="$(LLAMA_CFLAGS)" -DCMAKE_CXX_FLAGS="$(LLAMA_CFLAGS)" >$$work/cmake.log && \
-		cmake --build $$work/build --target llama-server -j $(BUILD_JOBS) >$$work/build.log && \
+			-DCMAKE_C_FLAGS="$(LLAMA_CFLAGS)" -DCMAKE_CXX_FLAGS="$(LLAMA_CFLAGS)" >$$work/build.log 2>&1 && \
+		{ cmake --build $$work/build --target llama-server -j $(BUILD_JOBS) >>$$work/build.log 2>&1 || \
+			{ tail -n 30 $$work/build.log; exit 1; }; } && \
 		mkdir -p $(LLAMA_SERVER_DIR) && cp $$work/build/bin/llama-server $(LLAMA_SERVER_DIR)/ && \
 		rm -rf $$work; }
 	cp $(LLAMA_SERVER_DIR)/llama-server $@
