@@ -12,7 +12,9 @@ STAMP := $(VENV)/.installed
 # in LLAMA_WHEELS, outside the venv, under a key of this CPU's flags and the build flags, so a new venv, `make clean
 # setup` or a CI re-run that caches that folder installs it in seconds (docs/install.md). The build runs on every
 # core (CMAKE_BUILD_PARALLEL_LEVEL) and makes only the libraries llama_cpp loads (no libmtmd, tests, tools,
-# examples or server: LLAMA_CMAKE_ARGS).
+# examples or server: LLAMA_CMAKE_ARGS; no libllama-common: LLAMA_LEAN). It runs beside the downloads and
+# installs of everything else (a sub-make with -j: the compile needs the CPU, pip the network and the disk), and
+# `make run` fetches the default model in that time too.
 # On x86-64 its AMX kernels are left out (-mno-amx-*: the rest of -march=native stays): llama.cpp's AMX
 # matmul crashes on Intel Xeons with AMX, and a build without it is safe for every caller, llama-cpp-python's
 # own server included. Built without pip's wheel cache, so that these flags always apply.
@@ -22,22 +24,37 @@ LLAMA_CFLAGS ?= -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 endif
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
 	-DLLAMA_BUILD_SERVER=OFF
+LLAMA_LEAN := cmake/llama-cpp-lean.cmake
 BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-LLAMA_WHEEL_KEY := $(shell (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; \
-	echo '$(LLAMA_CPP_PYTHON) $(LLAMA_CFLAGS) $(LLAMA_CMAKE_ARGS)') | cksum | cut -d' ' -f1)
+CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m)
+LLAMA_WHEEL_KEY := $(shell (echo '$(CPU_FLAGS)'; echo '$(LLAMA_CPP_PYTHON) $(LLAMA_CFLAGS) $(LLAMA_CMAKE_ARGS)'; \
+	cat $(LLAMA_LEAN)) | cksum | cut -d' ' -f1)
 LLAMA_WHEELS ?= $(HOME)/.cache/jb_summarize/wheels/$(LLAMA_WHEEL_KEY)
-$(STAMP): pyproject.toml Makefile
+EXTRAS := hf,test,ct2,ray,ocr
+$(STAMP): pyproject.toml Makefile $(LLAMA_LEAN)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
-		CMAKE_BUILD_PARALLEL_LEVEL=$(BUILD_JOBS) CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" \
-		CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" \
-		$(PY) -m pip wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) '$(LLAMA_CPP_PYTHON)'
+	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory -j3 -O llama-wheel python-deps $(SETUP_ALSO)
 	$(PY) -m pip install -q $(LLAMA_WHEELS)/llama_cpp_python-*.whl
-	$(PY) -m pip install -q -e '.[hf,test,llama,server,ct2,ray,ocr]'
+	$(PY) -m pip install -q -e '.[$(EXTRAS),llama,server]'
 	$(VENV)/bin/jb-summarize doctor --quiet   # a llama.cpp build that crashes on this CPU stops here
 	touch $(STAMP)
+
+# The parts of set-up that run side by side (called by the rule above; each also works alone on a venv).
+.PHONY: llama-wheel python-deps default-model
+llama-wheel:
+	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
+		CMAKE_BUILD_PARALLEL_LEVEL=$(BUILD_JOBS) \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(abspath $(LLAMA_LEAN))" \
+		CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" \
+		$(PY) -m pip wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) '$(LLAMA_CPP_PYTHON)'
+
+python-deps:
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+
+default-model: python-deps
+	$(VENV)/bin/jb-summarize models fetch --quiet >/dev/null
 
 setup: $(STAMP)
 
@@ -45,10 +62,12 @@ setup: $(STAMP)
 # OpenAI-compatible backend (llama-cpp-python's server answers one request at a time). Built from the llama.cpp
 # sources that the same llama-cpp-python sdist carries, with the same AMX guard, only the llama-server target;
 # kept per CPU like the wheel (LLAMA_SERVER_DIR) and copied into the venv, where find_llama_server() looks.
-LLAMA_SERVER_DIR ?= $(HOME)/.cache/jb_summarize/llama-server/$(LLAMA_WHEEL_KEY)
 LLAMA_SERVER_CMAKE_ARGS ?= -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TOOLS=ON \
 	-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
 	-DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF
+LLAMA_SERVER_KEY := $(shell (echo '$(CPU_FLAGS)'; echo '$(LLAMA_CPP_PYTHON) $(LLAMA_CFLAGS) $(LLAMA_SERVER_CMAKE_ARGS)') | \
+	cksum | cut -d' ' -f1)
+LLAMA_SERVER_DIR ?= $(HOME)/.cache/jb_summarize/llama-server/$(LLAMA_SERVER_KEY)
 $(VENV)/bin/llama-server: $(STAMP)
 	test -x $(LLAMA_SERVER_DIR)/llama-server || { \
 		work=$$(mktemp -d) && \
@@ -64,7 +83,9 @@ $(VENV)/bin/llama-server: $(STAMP)
 
 llama-server: $(VENV)/bin/llama-server
 
-# The main job: fetch the default model (1.1 GB, once) and run the seed article end to end (again: replaced).
+# The main job: fetch the default model (1.1 GB, once; on a bare machine while llama-cpp-python compiles) and
+# run the seed article end to end (again: replaced).
+run: SETUP_ALSO = default-model
 run: $(STAMP)
 	$(VENV)/bin/jb-summarize run --output-dir output --overwrite
 

@@ -87,7 +87,7 @@ def test_pyproject_core_dependencies_leave_out_the_heavy_ones():
     assert all(name in hf for name in HEAVY)
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "pip install -q torch==" in makefile  # pinned, and installed before the extras
-    assert makefile.index("pip install -q torch==") < makefile.index("-e '.[hf,")
+    assert makefile.index("pip install -q torch==") < makefile.index("-e '.[$(EXTRAS)]'")
 
 
 @pytest.mark.parametrize("extra", ["ct2", "gguf", "test"])
@@ -96,10 +96,10 @@ def test_extras_that_need_transformers_bring_the_hf_extra(extra):
     assert "jb-summarize[hf]" in project["optional-dependencies"][extra]
 
 
-def _setup_commands(tmp_path: Path, *variables: str) -> str:
+def _setup_commands(tmp_path: Path, *variables: str, goal: str = "setup") -> str:
     venv = tmp_path / "venv"
     proc = subprocess.run(
-        ["make", "-n", "-f", str(ROOT / "Makefile"), "setup", f"VENV={venv}", *variables],
+        ["make", "-n", "-f", str(ROOT / "Makefile"), goal, f"VENV={venv}", *variables],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -108,10 +108,14 @@ def _setup_commands(tmp_path: Path, *variables: str) -> str:
     return proc.stdout
 
 
+def _wheel_build(commands: str) -> str:
+    return commands.split("||", 1)[1].split("\n/", 1)[0]  # the build command, run only after ||
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_setup_builds_llama_cpp_once_per_cpu_in_parallel_without_amx_and_keeps_the_wheel(tmp_path) -> None:
     commands = _setup_commands(tmp_path, f"LLAMA_WHEELS={tmp_path / 'wheels'}")
-    build = commands.split("||", 1)[1].split("pip install -q", 1)[0]  # the build command, run only after ||
+    build = _wheel_build(commands)
     # built only when the kept wheel is missing, into the wheel folder, then installed from it
     assert f"ls {tmp_path / 'wheels'}/llama_cpp_python-*.whl" in commands
     assert f"pip wheel -q --no-deps --no-cache-dir -w {tmp_path / 'wheels'}" in build
@@ -120,7 +124,21 @@ def test_setup_builds_llama_cpp_once_per_cpu_in_parallel_without_amx_and_keeps_t
     assert "-DLLAVA_BUILD=OFF" in build and "-DLLAMA_BUILD_TESTS=OFF" in build
     if platform.machine() == "x86_64":  # the AMX guard holds for the kept wheel too
         assert 'CFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"' in build
-    assert commands.index(f"-w {tmp_path / 'wheels'}") < commands.index("-e '.[hf,")
+    # the extras that need llama-cpp-python are installed only after its wheel: pip never compiles the sdist
+    assert commands.index(f"pip install -q {tmp_path / 'wheels'}") < commands.index(",llama,server]'")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_compile_runs_beside_the_other_installs_and_skips_llama_common(tmp_path) -> None:
+    commands = _setup_commands(tmp_path)
+    parallel = next(line for line in commands.splitlines() if "llama-wheel" in line)
+    assert re.search(r"make .*-j[2-9] .*llama-wheel python-deps", parallel), parallel
+    deps = commands[commands.index("pip install -q torch==") :].split("\n")[1]
+    assert "pip install -q -e '.[" in deps and "llama" not in deps and "server" not in deps, deps
+    lean = re.search(r"-DCMAKE_PROJECT_llama\.cpp_INCLUDE=(\S+?)\"", _wheel_build(commands)).group(1)
+    assert "set(LLAMA_BUILD_COMMON OFF)" in Path(lean).read_text(encoding="utf-8")
+    # `make run` fetches its model in that time; `make setup` does not
+    assert "models fetch" in _setup_commands(tmp_path, goal="run") and "models fetch" not in commands
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
@@ -134,3 +152,6 @@ def test_the_kept_wheel_is_keyed_by_the_cpu_and_the_build_flags(tmp_path) -> Non
     assert folder() == default  # the same machine and flags: the same wheel
     assert folder("LLAMA_CFLAGS=-O2") != default  # other compiler flags: another wheel
     assert folder("LLAMA_CMAKE_ARGS=-DGGML_NATIVE=OFF") != default
+    other = tmp_path / "lean.cmake"
+    other.write_text("# another build\n", encoding="utf-8")
+    assert folder(f"LLAMA_LEAN={other}") != default  # what the lean file says is part of the key

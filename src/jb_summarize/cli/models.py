@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..models import REGISTRY, fetch_model, in_hub_cache, model_home, model_path, model_state, models_markdown
+from ..tasks import DEFAULT_TRANSLATOR
 from ._common import PROG, CLIError, formatter, progress_enabled
 
 
@@ -47,7 +48,7 @@ def list_models(args: argparse.Namespace) -> int:
 
 
 def fetch(args: argparse.Namespace) -> int:
-    spec = REGISTRY.get(args.name.lower())
+    spec = REGISTRY.get((args.name or DEFAULT_TRANSLATOR).lower())
     if spec is None:
         raise CLIError(f"unknown model {args.name!r}; see `{PROG} models list`")
     if not spec.file:
@@ -105,7 +106,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "size and sha256 before it is moved into place; re-running is a no-op."
         ),
     )
-    fetching.add_argument("name", help="registry name, e.g. qwen2.5-coder-1.5b-instruct-q4_k_m")
+    fetching.add_argument(
+        "name", nargs="?", help=f"registry name (default: the model `{PROG} run` uses, {DEFAULT_TRANSLATOR})"
+    )
     fetching.add_argument("--force", action="store_true", help="fetch again even when present and verified")
     fetching.set_defaults(func=fetch)
     verifying = actions.add_parser(
