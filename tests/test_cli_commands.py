@@ -76,6 +76,16 @@ def test_models_fetch_refuses_what_it_cannot_fetch(name: str, message: str) -> N
     assert proc.returncode == 2 and message in proc.stderr.decode()
 
 
+def test_models_fetch_without_a_name_fetches_the_model_run_uses(monkeypatch, capsys, tmp_path) -> None:
+    from jb_summarize.cli import models as models_cli
+    from jb_summarize.tasks import DEFAULT_TRANSLATOR
+
+    asked = []
+    monkeypatch.setattr(models_cli, "fetch_model", lambda spec, **_: asked.append(spec.name) or tmp_path / "m.gguf")
+    assert main(["models", "fetch", "--quiet"]) == 0
+    assert asked == [DEFAULT_TRANSLATOR] and capsys.readouterr().out.strip() == str(tmp_path / "m.gguf")
+
+
 def test_eval_score_reproduces_wmt21(shared_dir, capsys) -> None:
     folder = shared_dir / "data" / "wmt21-zh-en"
     hyp = folder / "systems" / "newstest2021.zh-en.hyp.Online-B.en"
