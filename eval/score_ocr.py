@@ -43,7 +43,7 @@ def page_image(data: bytes, dpi: float, degraded: bool) -> bytes:
     return out.getvalue()
 
 
-def score_setting(corpus, dpi: float, degraded: bool, recognition: str) -> list[dict]:
+def score_setting(corpus, dpi: float, degraded: bool, params: OCRParams) -> list[dict]:
     from jb_summarize.reading.layout import analyse_page
     from jb_summarize.reading.pages import layout_article
 
@@ -51,7 +51,7 @@ def score_setting(corpus, dpi: float, degraded: bool, recognition: str) -> list[
     for i, (data, truth) in enumerate(corpus):
         image = page_image(data, dpi, degraded)
         start = time.perf_counter()
-        page = read_image(image, name=f"page_{i:02d}", params=OCRParams(recognition=recognition))
+        page = read_image(image, name=f"page_{i:02d}", params=params)
         article = layout_article(analyse_page(page), f"page_{i:02d}")
         scores = score_page(article, truth)
         scores.update(seconds=round(time.perf_counter() - start, 2), page=i, size_pt=[page.width, page.height])
@@ -109,16 +109,20 @@ def main() -> int:
         "--compare-with",
         nargs=2,
         metavar=("FILE", "LABEL"),
-        help="an earlier run's results (and what it was) to compare with at 200 dpi PNG, page by page",
+        help="an earlier run's results (and what it was) to compare with, page by page",
+    )
+    parser.add_argument(
+        "--compare-setting", default="200 dpi PNG", help="which setting to compare (default: 200 dpi PNG)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the results go (default {RESULTS})")
     args = parser.parse_args()
     corpus = build_corpus(args.pages, args.seed)
+    params = OCRParams(recognition=args.recognition)
     settings, every = {}, {}
     for dpi in args.dpi:
         for degraded in (False, True) if dpi in args.degraded else (False,):
             name = f"{dpi:.0f} dpi" + (" JPEG q50, 0.6° skew" if degraded else " PNG")
-            pages = score_setting(corpus, dpi, degraded, args.recognition)
+            pages = score_setting(corpus, dpi, degraded, params)
             settings[name] = {"dpi": dpi, "degraded": degraded, "all": ocr_summary(pages)}
             every[name] = pages
             print(name, json.dumps(settings[name]["all"]), flush=True)
@@ -130,7 +134,7 @@ def main() -> int:
     compared = None
     if args.compare_with:
         other = json.loads(Path(args.compare_with[0]).read_text(encoding="utf-8"))
-        name = "200 dpi PNG"
+        name = args.compare_setting
         compared = {"baseline": args.compare_with[1], "setting": name}
         compared.update(paired(other["per_page"][name], every[name]))
         print("compared:", json.dumps(compared))
