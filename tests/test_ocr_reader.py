@@ -214,3 +214,75 @@ def test_a_credited_caption_beside_a_photo_is_kept_out_and_the_row_under_it_is_b
     assert roles.get("甬江北岸夜景。") == "caption" and roles.get("供图区委宣传部") in ("caption", "credit")
     body = "".join(b.text for b in blocks if b.role == "body")
     assert body.count(columns[0]) == 6  # the first row under the photo is not taken for its caption
+
+
+def test_lines_drawn_across_a_narrow_gutter_are_cut_even_after_an_opening_mark() -> None:
+    # two columns 1.1 ems apart (the detector draws their rows as one line); the left column's rows end in
+    # opening marks (“ 《 （) whose ink runs up to the gutter: each row is still two lines, one per column
+    from jb_summarize.reading.ocr import read_image
+
+    left = ["江北区全年完成投资一百“", "七十八亿元同比增长很快《", "高新技术产业增加值增长（"]
+    right = ["新增就业两万五千人城乡居", "民收入稳步提高社会事业全", "面进步生态环境持续改善好"]
+    size, gutter = 10.0, 11.0
+    c = pdf_pages.Canvas(20 + 2 * 12 * size + gutter + 20, 200)
+    for row in range(12):
+        top = 20 + row * 15
+        c.text(20, top, left[row % 3], "song", size)
+        c.text(20 + 12 * size + gutter, top, right[row % 3], "song", size)
+    page = read_image(_scan(c))
+    middle = 20 + 12 * size + gutter / 2
+    spanning = [line.text for line in page.lines if line.box.x0 < middle < line.box.x1]
+    assert not spanning, spanning
+    rights = [line.text for line in page.lines if line.box.x0 > middle]
+    assert len(rights) == 12 and all(text[:4] in "".join(right) for text in rights), rights
+
+
+def test_marks_the_recogniser_confuses_are_told_apart() -> None:
+    from jb_summarize.reading.ocr import _told_apart
+
+    places = [0, [], [], [], []]  # no characters' places: only what the text itself tells
+    assert _told_apart("深圳市爱施德丶厦门三五互联", places, None) == "深圳市爱施德、厦门三五互联"
+    assert _told_apart("‘废墟涂鸦”成“两会”话题", places, None) == "“废墟涂鸦”成“两会”话题"
+    assert _told_apart("他说‘好’，“真的”", places, None) == "他说‘好’，“真的”"  # single quotes of their own
+
+
+def test_a_full_stop_set_in_the_middle_of_its_cell_is_not_a_middle_dot() -> None:
+    # AR PL UMing sets 。 in the middle of its cell, and at 300 dpi PP-OCRv4 reads it as ·; a middle dot in a
+    # name stays one
+    from jb_summarize.reading.ocr import read_image
+
+    c = pdf_pages.Canvas(300, 70)
+    c.text(10, 20, "广的2颗牙齿。据牙齿磨耗判断的齿龄为", "song", 10)
+    c.text(10, 36, "卡尔·马克思说过的话今天还在", "song", 10)
+    text = "".join(line.text for line in read_image(_scan(c, dpi=300)).lines)
+    assert "牙齿。据" in text and "卡尔·马克思" in text, text
+
+
+def test_pieces_of_one_line_read_apart_are_put_together() -> None:
+    from jb_summarize.reading.ocr import _one_line
+
+    # the detector found 连 twice, in two overlapping boxes of one title
+    pieces = [([0, 0, 350, 45], "芒果TV估值60亿，连", 0.99), ([330, 0, 740, 45], "连战形容对习近平印象", 0.98)]
+    title = _one_line(pieces, 10)
+    assert [text for _, text, _ in title] == ["芒果TV估值60亿，连战形容对习近平印象"]
+    # a headline cut after its colon
+    head = _one_line([([0, 0, 200, 28], "我国有多少房子：", 1.0), ([215, 0, 600, 28], "115万平方公里", 1.0)], 10)
+    assert [text for _, text, _ in head] == ["我国有多少房子：115万平方公里"]
+    # two headlines side by side, and a body line ending in a colon by the next column's: apart
+    side = _one_line([([0, 0, 160, 20], "中美签约互换公民", 1.0), ([175, 0, 330, 20], "谢国忠：楼市泡", 1.0)], 10)
+    pieces = [([0, 0, 140, 10], "国家部委的处级官员说：", 1.0), ([152, 0, 290, 10], "新增就业两万五千人", 1.0)]
+    body = _one_line(pieces, 10)
+    assert len(side) == 2 and len(body) == 2
+
+
+def test_a_vertical_headline_with_quote_marks_is_one_line() -> None:
+    # the detector finds 那些还要 and 提把劲”的改革 apart, the quote marks as boxes of their own
+    from jb_summarize.reading.ocr import read_image
+
+    c = pdf_pages.Canvas(200, 340)
+    c.vertical(150, 20, "那些还要“提把劲”的改革", "hei", 24)
+    for row in range(12):
+        c.text(20, 20 + row * 15, "江北区全年完成投资", "song", 10)
+    lines = read_image(_scan(c, dpi=300)).lines
+    vertical = [line.text for line in lines if line.vertical]
+    assert len(vertical) == 1 and vertical[0].startswith("那些还要") and vertical[0].endswith("的改革"), vertical

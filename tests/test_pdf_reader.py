@@ -323,3 +323,12 @@ def test_what_an_ad_label_heads_is_kept_out_of_the_text() -> None:
     assert [s.headline for s in article.sections] == ["江北投资增长迅速"]
     assert all("促销" not in s.body for s in article.sections)
     assert any("促销" in f for f in article.furniture) and "广告" in article.furniture
+
+
+def test_wide_blocks_side_by_side_are_read_left_column_first() -> None:
+    # an article's two columns, each wider than a column and a half of the page's usual one, their tops a
+    # hair apart (as OCR measures them): columns, not bands cutting the page one under the other
+    from jb_summarize.reading.layout import _reading_order
+
+    right, left, under = Box(207, 655.6, 365, 801), Box(36, 655.9, 195, 816), Box(36, 830, 365, 900)
+    assert _reading_order([right, left, under], column=100) == [1, 0, 2]

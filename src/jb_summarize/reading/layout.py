@@ -328,10 +328,19 @@ def _groups(lines: list[TextLine]) -> list[list[TextLine]]:
 
 
 def _reading_order(boxes: list[Box], column: float, cuts: Sequence[int] = ()) -> list[int]:
-    """Indices of ``boxes`` in reading order: bands split by boxes wider than a column and a half (and by the
-    boxes ``cuts`` names), column by column inside each band (left to right), top to bottom in each column."""
+    """Indices of ``boxes`` in reading order: bands split by boxes wider than a column and a half that have
+    nothing beside them (and by the boxes ``cuts`` names), column by column inside each band (left to right),
+    top to bottom in each column."""
     order = sorted(range(len(boxes)), key=lambda i: boxes[i].top)
-    wide = [i for i in order if boxes[i].width > 1.5 * column or i in cuts]
+
+    def alone(i: int) -> bool:
+        b = boxes[i]
+        return not any(
+            k != i and b.x_overlap(o) <= 0 and b.y_overlap(o) > 0.5 * min(b.height, o.height)
+            for k, o in enumerate(boxes)
+        )
+
+    wide = [i for i in order if (boxes[i].width > 1.5 * column and alone(i)) or i in cuts]
     out: list[int] = []
     narrow = [i for i in order if i not in wide]
     cuts = [boxes[i].top for i in wide] + [float("inf")]

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["OCRParams", "image_kind", "ocr_image", "read_image"]
 
 INSTALL_HINT = "pip install 'jb-summarize[ocr]'"
-OPENERS = "“‘（(《〈「『【"  # marks a line does not end with, where more text follows on its row
-# marks a body line in a column may end with, but a headline does not: a cut after them is undone in a headline
-PAUSES = "：:、，—"
+# marks a headline does not end with, where more of it follows on its row: a cut after them is undone in a
+# headline (a column's line may end with any of them, where the next column's text starts on its row)
+HEADLINE_JOINS = "“‘（(《〈「『【：:、，—"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ class OCRParams:
     - ``min_confidence``: lines recognised with less confidence than this are dropped (noise, not text);
     - ``min_line_px``: an image whose text lines are lower than this (the median) is refused: too small;
     - ``gutter_gap``, ``aligned_gap``: a detected line is cut where its ink has a gap this many ems wide,
-      or ``aligned_gap`` wide where the cut falls in line with other lines' edges (a column gutter).
+      or ``aligned_gap`` wide where the cut falls in line with other lines' edges or in a blank channel
+      running on ``gutter_height`` ems above and below the line, and 2.5 times as far on one side (a column
+      gutter);
+    - ``size_spread``: a body line's size, measured from its characters' spacing, is kept within this share
+      of what its ink's height gives (at the page's usual ratio of the two): a missed character skews the first.
     """
 
     dpi: float = 200.0
@@ -61,6 +65,8 @@ class OCRParams:
     min_line_px: float = 14.0
     gutter_gap: float = 1.5
     aligned_gap: float = 0.8
+    gutter_height: float = 2.0
+    size_spread: float = 0.05
 
 
 def _recognition_models(name: str) -> dict[str, str]:
@@ -122,12 +128,17 @@ def _rules(gray, min_length: int, max_thickness: int) -> list[tuple[int, int, in
     return found
 
 
+def _square(text: str) -> int:
+    """How many of the text's characters are Chinese (or other full-width) ones, set square."""
+    return sum(ord(c) >= 0x2E80 for c in text)
+
+
 def _size(text: str, along: int, across: int, box_across: float) -> float:
     """A line's type size in pixels, from its ink: Chinese characters are set square, so where a line has
     two or more full-width characters, the length of its ink over the cells it fills; else the height of its
     ink (about 0.9 of the size), or of its box where it has none."""
     cells = sum(1.0 if ord(c) >= 0x2E80 or 0x2018 <= ord(c) <= 0x201F else 0.5 for c in text)
-    if sum(ord(c) >= 0x2E80 for c in text) >= 2 and along > 0:
+    if _square(text) >= 2 and along > 0:
         return along / (cells - 0.1)  # the last character's ink ends short of its cell
     return across / 0.9 if across > 0 else box_across
 
@@ -179,8 +190,10 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
     """Boxes the detector drew across a column gutter, cut there.
 
     A cut goes where the line's ink has a gap of ``gutter_gap`` ems or more, or of ``aligned_gap`` ems where
-    the text after it starts (or before it ends) in line with the edges of three body lines near it: a
-    column's edge. An em is the box's height. Gives the boxes and, for each, the detected box it came from.
+    the text after it starts (or before it ends) in line with the edges of three body lines near it, or
+    (in a body line) where the gap's middle lies in a blank channel running on ``gutter_height`` ems above
+    and below the line: a column's edge, or the gutter between columns whose lines the detector drew across
+    it. An em is the box's height. Gives the boxes and, for each, the detected box it came from.
     """
     import numpy as np
 
@@ -193,6 +206,39 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
         near = (np.abs(edges[:, which] - x) <= 0.3 * body) & (np.abs(edges[:, 2] - y) <= 15 * em)
         return int(near.sum()) >= 3
 
+    def channel(start: int, end: int, top: int, bottom: int, em: int) -> bool:
+        """The gap's middle (its edges 0.2 em in) is blank for ``gutter_height`` ems above and below (2.5 times
+        as far on one side), and a body line there ends or starts at it, or runs on both sides of it leaving it
+        blank: a gutter."""
+        inset = max(1, em // 5)
+        if end - start <= 2 * inset:
+            return False
+        reach = round(params.gutter_height * em)
+        strip = dark[:, start + inset : end - inset]
+        if strip[max(0, top - reach) : top].any() or strip[bottom : bottom + reach].any():
+            return False
+        far = round(2.5 * reach)  # and on one side much further: a channel down the column, not a short line's end
+        if strip[max(0, top - far) : top].any() and strip[bottom : bottom + far].any():
+            return False
+        for x0, y0, x1, y1 in plain:
+            if not (top - reach <= y1 <= top or bottom <= y0 <= bottom + reach):
+                continue
+            rows = slice(round(y0), round(y1))
+            ends = x0 < start and start - em <= x1 <= end
+            starts = x1 > end and start <= x0 <= end + em
+            both = x0 < start and x1 > end and dark[rows, start - em : start].any() and dark[rows, end : end + em].any()
+            if (ends or starts or both) and not strip[rows].any():
+                return True
+        return False
+
+    def covered(start: float, end: float, n: int) -> bool:
+        """Another box on box ``n``'s row takes in ``start`` to ``end``: a stroke of its character."""
+        top, bottom = boxes[n][1], boxes[n][3]
+        return any(
+            k != n and b[0] <= start and b[2] >= end and min(b[3], bottom) - max(b[1], top) >= 0.5 * (bottom - top)
+            for k, b in enumerate(boxes)
+        )
+
     out, origin = [], []
     for n, box in enumerate(boxes):
         x0, top, x1, bottom = _pixels(box)
@@ -204,17 +250,37 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
         band = dark[top + em // 8 : bottom - em // 8, x0:x1]  # a comma sits low: keep it in
         ink = band.any(axis=0) if band.size else np.zeros(0, bool)
         y = (box[1] + box[3]) / 2
+        plain_line = em <= 1.25 * body  # a headline's own spacing makes channels: only at column edges
         cuts = [
             (a, b)
             for a, b in _blank_runs(ink, params.aligned_gap * em)
-            if b - a >= params.gutter_gap * em or column_edge(0, x0 + b, y, em) or column_edge(1, x0 + a, y, em)
+            if b - a >= params.gutter_gap * em
+            or column_edge(0, x0 + b, y, em)
+            or column_edge(1, x0 + a, y, em)
+            or (plain_line and channel(x0 + a, x0 + b, top, bottom, em))
         ]
-        left = float(box[0])
         pad = 0.15 * em
+        inked = np.nonzero(ink)[0]
+        # a box that runs on over a blank (and maybe into a stroke of a character another box holds) begins
+        # and ends at its own ink
+        left, right = float(box[0]), float(box[2])
+        blanks = _blank_runs(ink, params.aligned_gap * em)
+        if inked.size and inked[0] >= params.aligned_gap * em:
+            left = float(x0 + inked[0] - pad)
+        elif blanks and blanks[0][0] <= 0.35 * em and covered(x0, x0 + blanks[0][0], n):
+            left = float(x0 + blanks[0][1] - pad)
+            cuts = [cut for cut in cuts if cut[0] > blanks[0][0]]
+        if inked.size and len(ink) - inked[-1] > params.aligned_gap * em:
+            right = float(x0 + inked[-1] + 1 + pad)
+        elif blanks and len(ink) - blanks[-1][1] <= 0.35 * em and covered(x0 + blanks[-1][1], x1, n):
+            right = float(x0 + blanks[-1][0] + pad)
+            cuts = [cut for cut in cuts if cut[1] < blanks[-1][1]]
+        if right - left < em:  # two slivers of other lines' characters: the box as found
+            left, right = float(box[0]), float(box[2])
         for a, b in cuts:
             out.append([left, box[1], x0 + a + pad, box[3]])
             left = x0 + b - pad
-        out.append([left, box[1], box[2], box[3]])
+        out.append([left, box[1], right, box[3]])
         origin += [n] * (len(cuts) + 1)
     return out, origin
 
@@ -251,11 +317,12 @@ def _join_boxes(
 
     heights = sorted(b[3] - b[1] for b in boxes if b[2] - b[0] >= b[3] - b[1])
     body = heights[len(heights) // 2] if heights else 0.0
-    order = sorted(range(len(boxes)), key=lambda n: (boxes[n][0], boxes[n][1]))
+    upright = [b[3] - b[1] > 2.5 * (b[2] - b[0]) for b in boxes]
+    # pieces in the order their lines read: along (left to right), or down for vertical ones
+    order = sorted(range(len(boxes)), key=lambda n: (boxes[n][1], boxes[n][0]) if upright[n] else tuple(boxes[n][:2]))
     groups: list[tuple[list[float], int, bool]] = []  # (box, origin, vertical)
     for n in order:
-        box = boxes[n]
-        vertical = box[3] - box[1] > 2.5 * (box[2] - box[0])
+        box, vertical = boxes[n], upright[n]
         for k, (left, left_origin, left_vertical) in enumerate(groups):
             if vertical != left_vertical or origin[n] == left_origin:
                 continue
@@ -306,6 +373,67 @@ def _crop(image, box: list[float]):
     pad = (bottom - top) // 5 if x1 - x0 > bottom - top else 0  # thin marks at a line's ends (”) are kept
     crop = np.ascontiguousarray(image[max(0, top) : bottom, max(0, x0 - pad) : x1 + pad])
     return np.rot90(crop) if crop.shape[0] >= 1.5 * crop.shape[1] else crop
+
+
+def _one_line(found: list[tuple[list[float], str, float]], body: float) -> list[tuple[list[float], str, float]]:
+    """Read pieces of one line put together: boxes that overlap where the detector found a stretch twice, and
+    so read the same characters at the end of one and the start of the other (芒果TV估值60亿，连 | 连战形容…),
+    and pieces of a headline (taller than 1.25 ``body``) cut apart after an opening mark, a colon or a comma
+    (我国有多少房子： | 115万…): a headline does not end in one."""
+    out: list[tuple[list[float], str, float]] = []
+    for box, text, score in sorted(found, key=lambda item: item[0][0]):
+        for k, (left, left_text, left_score) in enumerate(out):
+            high = min(left[3] - left[1], box[3] - box[1])
+            level = min(left[3], box[3]) - max(left[1], box[1]) >= 0.6 * max(left[3] - left[1], box[3] - box[1])
+            gap = box[0] - left[2]
+            if not level or box[0] <= left[0] or box[3] - box[1] > 2.5 * (box[2] - box[0]) or gap > 1.5 * high:
+                continue
+            twice = next(
+                (n for n in range(min(3, len(text), len(left_text)), 0, -1) if left_text.endswith(text[:n])), 0
+            )
+            if gap < -0.2 * high and twice:
+                text = text[twice:]
+            elif not (high > 1.25 * body and gap >= -0.3 * high and left_text[-1] in HEADLINE_JOINS):
+                continue
+            union = [left[0], min(left[1], box[1]), max(left[2], box[2]), max(left[3], box[3])]
+            out[k] = (union, left_text + text, min(left_score, score))
+            break
+        else:
+            out.append((box, text, score))
+    return out
+
+
+def _told_apart(text: str, places: list, crop) -> str:
+    """Marks the recogniser confuses, told apart by their ink or their pairs. 丶 (a radical, not used in text)
+    is the enumeration comma 、. A single quote in a line whose other quotes are double ones is a double one
+    (‘废墟涂鸦”). A · whose ink is a ring a fifth to two fifths of the line high is a full stop 。
+    set in the middle of its cell, as Taiwanese-style fonts set it (a middle dot is smaller and solid).
+    ``places`` is what RapidOCR gives with ``return_word_box``: the steps the crop spans, then where each
+    character was read, by word."""
+    import numpy as np
+
+    text = text.replace("丶", "、")
+    if "’" not in text and "”" in text:
+        text = text.replace("‘", "“")
+    if "‘" not in text and "“" in text:
+        text = text.replace("’", "”")
+    steps, columns = places[0], [c for word in places[2] for c in word]
+    if "·" not in text or len(columns) != len(text) or not steps:
+        return text
+    ink = crop[:, :, 0] < 160
+    rows = np.nonzero(ink.any(axis=1))[0]
+    height = rows[-1] - rows[0] + 1 if rows.size else 0
+    chars = list(text)
+    for n, column in enumerate(columns):
+        x = (column + 0.5) / steps * ink.shape[1]
+        window = ink[:, max(0, int(x - 0.3 * height)) : max(0, int(x + 0.3 * height))]
+        down, along = np.nonzero(window.any(axis=1))[0], np.nonzero(window.any(axis=0))[0]
+        if chars[n] != "·" or not down.size:
+            continue
+        tall, wide = down[-1] - down[0] + 1, along[-1] - along[0] + 1
+        if 0.18 * height <= tall <= 0.4 * height and window.sum() < 0.65 * tall * wide:
+            chars[n] = "。"
+    return "".join(chars)
 
 
 def _photos(dark_share, text: list[list[float]], cell: int, min_side: int) -> list[tuple[int, int, int, int]]:
@@ -372,26 +500,19 @@ def ocr_image(
     ruled = _rules(gray, min_length, max(2, round(3 / k)))  # rules up to 3 pt thick
     boxes, origin = _split_at_gutters(_detect(engine, shown, params), dark, params)
     boxes, origin = _join_boxes(boxes, origin, dark, ruled)
-    read, _ = engine.text_rec([_crop(shown, box) for box in boxes]) if boxes else ([], 0)
+    crops = [_crop(shown, box) for box in boxes]
+    kept = [n for n, crop in enumerate(crops) if min(crop.shape[:2]) >= 2]
+    boxes, crops = [boxes[n] for n in kept], [crops[n] for n in kept]
+    read, _ = engine.text_rec(crops, return_word_box=True) if boxes else ([], 0)
     body_height = float(np.median([b[3] - b[1] for b in boxes])) if boxes else 0.0
     lines: list[TextLine] = []
     found: list[tuple[list[float], str, float]] = []
-    last: dict[int, int] = {}  # detected box -> where its last piece is in found
-    for box, source_box, (text, score) in zip(boxes, origin, read, strict=True):
-        text = str(text).strip()
-        if not text or score < params.min_confidence:
-            continue
-        at = last.get(source_box)
-        marks = OPENERS + PAUSES if box[3] - box[1] > 1.25 * body_height else OPENERS
-        if at is not None and found[at][1][-1] in marks:
-            # cut after an opening mark (in a headline also a colon or comma): one line after all
-            before, before_text, before_score = found[at]
-            union = [min(before[0], box[0]), min(before[1], box[1]), max(before[2], box[2]), max(before[3], box[3])]
-            found[at] = (union, before_text + text, min(before_score, float(score)))
-            continue
-        last[source_box] = len(found)
-        found.append((box, text, float(score)))
-    text_boxes = []
+    for box, crop, (text, score, places) in zip(boxes, crops, read, strict=True):
+        text = _told_apart(str(text), places, crop).strip()
+        if text and score >= params.min_confidence:
+            found.append((box, text, float(score)))
+    found = _one_line(found, body_height)
+    text_boxes, measured = [], []
     for box, text, score in found:
         x0, top, x1, bottom = (max(0, v) for v in _pixels(box))
         if score < params.low_confidence and (gray[top:bottom, x0:x1] < 235).mean() > 0.6:
@@ -400,7 +521,17 @@ def ocr_image(
         w, h = box[2] - box[0], box[3] - box[1]
         vertical = h > 2.5 * w and len(text) >= 3
         along, across = (_extent(_ink_span(dark, box, axis)) for axis in (vertical, not vertical))
-        size = _size(text, along, across, w if vertical else h)
+        measured.append((box, text, score, vertical, across, _size(text, along, across, w if vertical else h)))
+    del dark
+    # a body line's size from its characters' spacing is off where a character was missed or read twice: it is
+    # kept within ``size_spread`` of the size its ink's height gives, at the page's usual ratio of the two (the
+    # body's font's: other fonts' ink is taller or shorter, so display lines keep their spacing's size)
+    spaced = [(size / across, across) for _, text, _, _, across, size in measured if across and _square(text) >= 2]
+    ratio = float(np.median([r for r, _ in spaced])) if spaced else 0.0
+    body_ink = float(np.median([a for _, a in spaced])) if spaced else 0.0
+    for box, text, score, vertical, across, size in measured:
+        if ratio and across and _square(text) >= 2 and across <= 1.25 * body_ink:
+            size = min(max(size, across * ratio * (1 - params.size_spread)), across * ratio * (1 + params.size_spread))
         lines.append(
             TextLine(
                 text,
@@ -410,7 +541,6 @@ def ocr_image(
                 confidence=round(float(score), 3),
             )
         )
-    del dark
     if lines:
         median = sorted(line.size for line in lines)[len(lines) // 2] / k
         if median < params.min_line_px:
