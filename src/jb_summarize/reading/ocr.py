@@ -173,6 +173,11 @@ def _detect(engine, image, params: OCRParams) -> list[list[float]]:
     return boxes
 
 
+def _upright(box: list[float]) -> bool:
+    """A box much taller than it is wide: a line of vertical text."""
+    return box[3] - box[1] > 2.5 * (box[2] - box[0])
+
+
 def _pixels(box: list[float]) -> tuple[int, ...]:
     return tuple(round(v) for v in box)
 
@@ -251,9 +256,10 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
         ink = band.any(axis=0) if band.size else np.zeros(0, bool)
         y = (box[1] + box[3]) / 2
         plain_line = em <= 1.25 * body  # a headline's own spacing makes channels: only at column edges
+        blanks = _blank_runs(ink, params.aligned_gap * em)
         cuts = [
             (a, b)
-            for a, b in _blank_runs(ink, params.aligned_gap * em)
+            for a, b in blanks
             if b - a >= params.gutter_gap * em
             or column_edge(0, x0 + b, y, em)
             or column_edge(1, x0 + a, y, em)
@@ -264,7 +270,6 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
         # a box that runs on over a blank (and maybe into a stroke of a character another box holds) begins
         # and ends at its own ink
         left, right = float(box[0]), float(box[2])
-        blanks = _blank_runs(ink, params.aligned_gap * em)
         if inked.size and inked[0] >= params.aligned_gap * em:
             left = float(x0 + inked[0] - pad)
         elif blanks and blanks[0][0] <= 0.35 * em and covered(x0, x0 + blanks[0][0], n):
@@ -304,8 +309,8 @@ def _extent(span: tuple[int, int] | None) -> int:
 
 def _join_boxes(
     boxes: list[list[float]], origin: list[int], dark, rules: list[tuple[int, int, int, int]]
-) -> tuple[list[list[float]], list[int]]:
-    """Pieces of one line that the detector found apart joined, before they are recognised (with the
+) -> list[list[float]]:
+    """Pieces of one line that the detector found apart joined, before they are recognised (``origin``: the
     detected box each came from).
 
     Level pieces of one height (or pieces of one vertical column) are one line when the gap between their ink
@@ -317,7 +322,7 @@ def _join_boxes(
 
     heights = sorted(b[3] - b[1] for b in boxes if b[2] - b[0] >= b[3] - b[1])
     body = heights[len(heights) // 2] if heights else 0.0
-    upright = [b[3] - b[1] > 2.5 * (b[2] - b[0]) for b in boxes]
+    upright = [_upright(b) for b in boxes]
     # pieces in the order their lines read: along (left to right), or down for vertical ones
     order = sorted(range(len(boxes)), key=lambda n: (boxes[n][1], boxes[n][0]) if upright[n] else tuple(boxes[n][:2]))
     groups: list[tuple[list[float], int, bool]] = []  # (box, origin, vertical)
@@ -362,7 +367,7 @@ def _join_boxes(
             break
         else:
             groups.append((box, origin[n], vertical))
-    return [box for box, _, _ in groups], [source for _, source, _ in groups]
+    return [box for box, _, _ in groups]
 
 
 def _crop(image, box: list[float]):
@@ -386,7 +391,7 @@ def _one_line(found: list[tuple[list[float], str, float]], body: float) -> list[
             high = min(left[3] - left[1], box[3] - box[1])
             level = min(left[3], box[3]) - max(left[1], box[1]) >= 0.6 * max(left[3] - left[1], box[3] - box[1])
             gap = box[0] - left[2]
-            if not level or box[0] <= left[0] or box[3] - box[1] > 2.5 * (box[2] - box[0]) or gap > 1.5 * high:
+            if not level or box[0] <= left[0] or _upright(box) or gap > 1.5 * high:
                 continue
             twice = next(
                 (n for n in range(min(3, len(text), len(left_text)), 0, -1) if left_text.endswith(text[:n])), 0
@@ -425,10 +430,12 @@ def _told_apart(text: str, places: list, crop) -> str:
     height = rows[-1] - rows[0] + 1 if rows.size else 0
     chars = list(text)
     for n, column in enumerate(columns):
+        if chars[n] != "·":
+            continue
         x = (column + 0.5) / steps * ink.shape[1]
         window = ink[:, max(0, int(x - 0.3 * height)) : max(0, int(x + 0.3 * height))]
         down, along = np.nonzero(window.any(axis=1))[0], np.nonzero(window.any(axis=0))[0]
-        if chars[n] != "·" or not down.size:
+        if not down.size:
             continue
         tall, wide = down[-1] - down[0] + 1, along[-1] - along[0] + 1
         if 0.18 * height <= tall <= 0.4 * height and window.sum() < 0.65 * tall * wide:
@@ -499,7 +506,7 @@ def ocr_image(
     min_length = int(40 / k)  # rules of 40 pt and longer
     ruled = _rules(gray, min_length, max(2, round(3 / k)))  # rules up to 3 pt thick
     boxes, origin = _split_at_gutters(_detect(engine, shown, params), dark, params)
-    boxes, origin = _join_boxes(boxes, origin, dark, ruled)
+    boxes = _join_boxes(boxes, origin, dark, ruled)
     crops = [_crop(shown, box) for box in boxes]
     kept = [n for n, crop in enumerate(crops) if min(crop.shape[:2]) >= 2]
     boxes, crops = [boxes[n] for n in kept], [crops[n] for n in kept]
@@ -519,7 +526,7 @@ def ocr_image(
             continue  # a photo's texture taken for text: not white enough around its "characters"
         text_boxes.append(box)
         w, h = box[2] - box[0], box[3] - box[1]
-        vertical = h > 2.5 * w and len(text) >= 3
+        vertical = _upright(box) and len(text) >= 3
         along, across = (_extent(_ink_span(dark, box, axis)) for axis in (vertical, not vertical))
         measured.append((box, text, score, vertical, across, _size(text, along, across, w if vertical else h)))
     del dark
