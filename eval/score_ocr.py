@@ -100,9 +100,12 @@ def main() -> int:
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument(
+        "--detection", default=OCRParams().detection, choices=["ppocrv4", "ppocrv6"], help="(default: the library's)"
+    )
+    parser.add_argument(
         "--recognition",
         default=OCRParams().recognition,
-        choices=["ppocrv5", "ppocrv4"],
+        choices=["ppocrv4", "ppocrv5", "ppocrv6"],
         help="(default: the library's)",
     )
     parser.add_argument(
@@ -117,7 +120,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the results go (default {RESULTS})")
     args = parser.parse_args()
     corpus = build_corpus(args.pages, args.seed)
-    params = OCRParams(recognition=args.recognition)
+    params = OCRParams(detection=args.detection, recognition=args.recognition)
     settings, every = {}, {}
     for dpi in args.dpi:
         for degraded in (False, True) if dpi in args.degraded else (False,):
@@ -140,6 +143,7 @@ def main() -> int:
         print("compared:", json.dumps(compared))
     result = {
         "cpu": cpu(),
+        "detection": args.detection,
         "recognition": args.recognition,
         "compared": compared,
         "seed": args.seed,

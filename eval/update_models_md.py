@@ -228,7 +228,7 @@ def ocr_markdown() -> str:
         lines += [
             "",
             f"This reader against {compared['baseline']} ({compared['setting']}, the same {compared['pages']} "
-            f"pages and detector): body character accuracy {a:.4f} -> {b:.4f}, headlines right {ha} -> {hb} "
+            f"pages): body character accuracy {a:.4f} -> {b:.4f}, headlines right {ha} -> {hb} "
             f"of {compared['headlines']}; paired sign-flip test on the pages' character errors p = "
             f"{compared['p_value']}.",
         ]

