@@ -239,6 +239,17 @@ def ocr_markdown() -> str:
         f"CPU: {record['cpu']} (2 cores); pages of {size}, generated with seed {record['seed']}; "
         f"peak RSS of the whole run {record['peak_rss_mb']} MB.",
     ]
+    bench = RESULTS / "bench_ocr.json"
+    if bench.exists():
+        b = json.loads(bench.read_text(encoding="utf-8"))
+        w, h = b["size_pt"]
+        lines += [
+            "",
+            f"One large page alone (`eval/bench_ocr.py`: the corpus's largest, {w} x {h} pt, {b['sections']} "
+            f"sections, as a {b['dpi']:.0f}-dpi PNG of {b['pixels'][0]} x {b['pixels'][1]} px, through "
+            f"`load_article` in a fresh process, the networks' loading included): {b['seconds']} s "
+            f"(slowest of {b['runs']} runs {b['max_seconds']} s), peak RSS {b['peak_rss_mb']} MB; {b['cpu']}, 2 cores.",
+        ]
     return "\n".join(lines) + "\n"
 
 
