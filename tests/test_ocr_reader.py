@@ -204,13 +204,12 @@ def test_a_page_on_grey_unevenly_lit_paper_is_read_as_on_white(tmp_path) -> None
     # newsprint scanned, or a page photographed: paper from 230 to 180 of 255 across the page, noise, blur
     from PIL import Image
 
-    from jb_summarize.reading.ocr import OCRParams, read_image
-    from score_ocr import _on_grey_paper
+    from jb_summarize.reading.ocr import OCRParams, _whiten_paper, read_image
+    from score_ocr import page_image
     from test_pdf_reader import news_page
 
-    clean = Image.open(io.BytesIO(_scan(news_page(), kind="PNG")))
     path = tmp_path / "grey.jpg"
-    _on_grey_paper(clean, seed=1).save(path, format="JPEG", quality=85, dpi=(200, 200))
+    path.write_bytes(page_image(news_page().save(random.Random(1)), 200, "grey-paper", seed=1))
     page = read_image(path)
     assert any("evened out to white" in note for note in page.notes), page.notes
     assert len(page.images) == 1  # the photo, not the whole grey page
@@ -219,9 +218,10 @@ def test_a_page_on_grey_unevenly_lit_paper_is_read_as_on_white(tmp_path) -> None
     article = load_article(path)
     assert [s.headline for s in article.sections][:2] == ["江北投资增长迅速", "慈城古城焕新颜"]
     assert "慈城古县城航拍全景。刘洋摄" in [_bare(c) for c in article.captions]
-    left_grey = read_image(path, params=OCRParams(white_paper=0))
-    assert not any("evened out" in note for note in left_grey.notes)
-    assert not any("evened out" in note for note in read_image(_scan(news_page())).notes)  # white paper: as it is
+    grey = Image.open(path).convert("L")
+    assert _whiten_paper(grey, OCRParams(white_paper=0).white_paper) == (grey, [])
+    white = Image.open(io.BytesIO(_scan(news_page()))).convert("L")
+    assert _whiten_paper(white, OCRParams().white_paper) == (white, [])  # white paper: left as it is
 
 
 def test_a_credited_caption_beside_a_photo_is_kept_out_and_the_row_under_it_is_body() -> None:
